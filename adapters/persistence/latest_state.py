@@ -1,0 +1,29 @@
+"""SQL of the records' latest state as of an instant (data-contract.md, "Submission rules").
+
+The current version of each (entity, month, kind) file is its highest version received at or
+before the as-of instant; a record's state is its row in the most recent of those files that
+holds its identity (for documents: the highest document version first, decision D15).
+"""
+
+from adapters.persistence.tables import record_table_name, storage_name
+from domain.submissions.record_kinds import RECORD_KINDS, RecordKind
+
+CURRENT_FILES = """
+SELECT DISTINCT ON (period) id, received_at
+FROM submission
+WHERE finess_ej = {finess_ej} AND kind = {kind} AND status = 'accepted' AND received_at <= {as_of}
+ORDER BY period, version DESC
+"""
+
+
+def latest_records_sql(kind: RecordKind) -> str:
+    """Rows of the latest state of one entity's records of `kind`; parameters: finess_ej, kind, as_of."""
+    spec = RECORD_KINDS[kind]
+    identity = ", ".join(f"r.{storage_name(kind, name)}" for name in spec.identity)
+    version_first = "r.version DESC, " if "version" in spec.key else ""
+    return f"""
+WITH current_files AS ({CURRENT_FILES.format(finess_ej="$1", kind="$2", as_of="$3")})
+SELECT DISTINCT ON ({identity}) r.*
+FROM {record_table_name(kind)} r JOIN current_files f ON f.id = r.submission_id
+ORDER BY {identity}, {version_first}f.received_at DESC, f.id DESC
+"""

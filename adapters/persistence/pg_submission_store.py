@@ -1,0 +1,179 @@
+"""Versioned, atomic, idempotent storage of monthly submissions through PostgreSQL `COPY`.
+
+One upload is one transaction: an advisory lock serialises uploads of the same (entity, month,
+kind); the rows stream from the reader thread straight into the record table; set-based checks
+follow; any issue, an empty file or a dry run rolls everything back. A refusal is then recorded
+(its issues, never its rows) in a transaction of its own.
+"""
+
+import json
+from dataclasses import asdict, replace
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.persistence.pg_submission_checks import check_copied_rows
+from adapters.persistence.tables import record_table_name, storage_columns
+from adapters.uploads.arrow_record_validator import UploadContext
+from adapters.uploads.issue_sink import IssueSink
+from adapters.uploads.storage_chunks import (
+    FileFormat, MalformedCsv, UploadReading, storage_chunks,
+)
+from adapters.uploads.text_dialect import TextDialect
+from adapters.uploads.thread_stream import iterate_in_thread
+from adapters.uploads.upload_spool import SpooledFile
+from domain.errors import RecordIssue, StorageUnavailable, SubmissionRefused
+from domain.submissions.record_kinds import RECORD_KINDS, RecordKind
+from domain.submissions.submission import (
+    SubmissionReceipt, SubmissionRequest, SubmissionStatus, SubmissionSummary,
+)
+
+_EMPTY = "the file holds no records; upload with allow_empty=true to declare that there are none this month"
+
+
+class _Refusal(Exception):
+    """Internal: leave the transaction so that it rolls back."""
+
+
+class _DryRun(Exception):
+    """Internal: roll back a successful dry run and answer its receipt."""
+
+    def __init__(self, receipt: SubmissionReceipt) -> None:
+        super().__init__()
+        self.receipt = receipt
+
+
+class PgSubmissionStore:
+    def __init__(self, engine: AsyncEngine, *, max_listed_errors: int, batch_rows: int) -> None:
+        self._engine = engine
+        self._cap = max_listed_errors
+        self._batch_rows = batch_rows
+
+    async def receive(
+        self, request: SubmissionRequest, spooled: SpooledFile, file_format: FileFormat,
+        dialect: TextDialect, context: UploadContext,
+    ) -> SubmissionReceipt:
+        reading = UploadReading(dialect)
+        sink = IssueSink(self._cap)
+        async with self._engine.connect() as sa_connection:
+            connection = await _asyncpg(sa_connection)
+            try:
+                receipt = await self._store(connection, request, spooled, file_format, reading, context, sink)
+            except _DryRun as dry_run:
+                return dry_run.receipt
+            except _Refusal:
+                refusal_id = await self._record_refusal(connection, request, spooled, file_format,
+                                                        reading, sink)
+                report = sink.report()
+                raise SubmissionRefused(
+                    f"{report.total} issue(s) found; nothing of the file was stored", report, refusal_id,
+                ) from None
+            except (OSError, asyncpg.exceptions.ConnectionDoesNotExistError) as error:
+                raise StorageUnavailable("the database connection was lost") from error
+        return receipt
+
+    async def _store(
+        self, connection: asyncpg.Connection, request: SubmissionRequest, spooled: SpooledFile,
+        file_format: FileFormat, reading: UploadReading, context: UploadContext, sink: IssueSink,
+    ) -> SubmissionReceipt:
+        async with connection.transaction():
+            await connection.execute("SET LOCAL TimeZone = 'Europe/Paris'")
+            await connection.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                f"submission/{request.finess_ej}/{request.period.label}/{request.kind.value}",
+            )
+            current = await connection.fetchrow(
+                """SELECT id, version, content_sha256, row_count FROM submission
+                   WHERE finess_ej = $1 AND period = $2 AND kind = $3 AND status = 'accepted'
+                   ORDER BY version DESC LIMIT 1""",
+                request.finess_ej, request.period.label, request.kind.value,
+            )
+            if current is not None and current["content_sha256"] == spooled.sha256:
+                return SubmissionReceipt(current["id"], current["version"], current["row_count"],
+                                         created=False, dry_run=request.dry_run,
+                                         content_sha256=spooled.sha256)
+            version = (current["version"] if current else 0) + 1
+            submission_id = await connection.fetchval(
+                """INSERT INTO submission (finess_ej, period, kind, status, version, content_sha256,
+                       size_bytes, row_count, file_format, allow_empty, uploaded_by)
+                   VALUES ($1, $2, $3, 'accepted', $4, $5, $6, 0, $7, $8, $9) RETURNING id""",
+                request.finess_ej, request.period.label, request.kind.value, version, spooled.sha256,
+                spooled.size, file_format.value, request.allow_empty, request.uploaded_by,
+            )
+            await self._copy_rows(connection, submission_id, request.kind, spooled, file_format,
+                                  reading, context, sink)
+            warnings = await check_copied_rows(connection, submission_id, request.kind,
+                                               request.finess_ej, request.period.ends_at, sink)
+            if not sink and reading.rows == 0 and not request.allow_empty:
+                sink.add(RecordIssue(1, "", _EMPTY))
+            if sink:
+                raise _Refusal
+            receipt = SubmissionReceipt(None if request.dry_run else submission_id, version,
+                                        reading.rows, created=not request.dry_run,
+                                        dry_run=request.dry_run, content_sha256=spooled.sha256,
+                                        warnings=tuple(warnings))
+            if request.dry_run:
+                raise _DryRun(receipt)
+            await connection.execute(
+                """UPDATE submission SET row_count = $2, encoding = $3, delimiter = $4,
+                       received_at = clock_timestamp() WHERE id = $1""",
+                submission_id, reading.rows, reading.dialect.encoding, _delimiter(file_format, reading),
+            )
+            return receipt
+
+    async def _copy_rows(
+        self, connection: asyncpg.Connection, submission_id: int, kind: RecordKind,
+        spooled: SpooledFile, file_format: FileFormat, reading: UploadReading,
+        context: UploadContext, sink: IssueSink,
+    ) -> None:
+        spec = RECORD_KINDS[kind]
+        columns = ["submission_id", "line_no", *storage_columns(kind)]
+        while True:
+            try:
+                async with connection.transaction():  # a savepoint: a restart leaves nothing behind
+                    chunks = iterate_in_thread(lambda: storage_chunks(
+                        spooled, file_format, reading, spec, context, sink, submission_id,
+                        self._batch_rows))
+                    await connection.copy_to_table(
+                        record_table_name(kind), source=_csv_bytes(chunks), columns=columns, format="csv",
+                    )
+                return
+            except MalformedCsv:
+                reading.rows = 0
+                reading.restarted_exact = True
+                sink.clear()
+
+    async def _record_refusal(
+        self, connection: asyncpg.Connection, request: SubmissionRequest, spooled: SpooledFile,
+        file_format: FileFormat, reading: UploadReading, sink: IssueSink,
+    ) -> int | None:
+        if request.dry_run:
+            return None
+        report = sink.report()
+        issues = json.dumps([{k: v for k, v in asdict(issue).items() if v is not None}
+                             for issue in report.issues])
+        return int(await connection.fetchval(
+            """INSERT INTO submission (finess_ej, period, kind, status, content_sha256, size_bytes,
+                   row_count, file_format, encoding, delimiter, allow_empty, uploaded_by, issue_total, issues)
+               VALUES ($1, $2, $3, 'refused', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)
+               RETURNING id""",
+            request.finess_ej, request.period.label, request.kind.value, spooled.sha256, spooled.size,
+            reading.rows, file_format.value, reading.dialect.encoding, _delimiter(file_format, reading),
+            request.allow_empty, request.uploaded_by, report.total, issues,
+        ))
+
+
+async def _csv_bytes(chunks: Any) -> Any:
+    async for chunk in chunks:
+        yield chunk.csv
+
+
+def _delimiter(file_format: FileFormat, reading: UploadReading) -> str | None:
+    return reading.dialect.delimiter if file_format is FileFormat.CSV else None
+
+
+async def _asyncpg(sa_connection: Any) -> asyncpg.Connection:
+    raw = await sa_connection.get_raw_connection()
+    return raw.driver_connection  # type: ignore[no-any-return]

@@ -1,0 +1,38 @@
+"""Deployment settings, read from the environment (or a `.env` file) when the app is built."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HOPEN2_", env_file=".env", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        validation_alias="DATABASE_URL",
+        description="PostgreSQL server to use; when unset an embedded PostgreSQL runs in data_dir.",
+    )
+    data_dir: Path = Field(
+        default=Path("var"),
+        description="Local folder for the embedded PostgreSQL, the generated secret and spooled uploads.",
+    )
+    environment: Literal["development", "production"] = "development"
+    log_level: str = "INFO"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    run_migrations_on_start: bool = True
+    pseudonymisation_secret: SecretStr | None = Field(
+        default=None,
+        description="Master secret of the pseudonymisation keys; generated into data_dir if unset.",
+    )
+    max_upload_bytes: int = 2 * 1024**3
+    upload_batch_rows: int = 65_536
+    max_listed_errors: int = 1_000
+    database_pool_size: int = 10
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        return self.database_url is None
