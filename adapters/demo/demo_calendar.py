@@ -111,6 +111,13 @@ class Timeline:
             return current.year, current.month
         return self.year_month[index + self.warmup_months]
 
+    def is_last_day_of_month(self, day: int) -> bool:
+        return self.date_of(day + 1).day == 1
+
+    def weekday(self, day: int) -> int:
+        """0 = Monday."""
+        return (self.origin.weekday() + day) % 7
+
     def date_of(self, day: int) -> date:
         return self.origin + timedelta(days=day)
 

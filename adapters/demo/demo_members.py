@@ -131,7 +131,7 @@ CHU = MemberProfile(
     sunes=("DS1.1", "DS1.2", "DS1.3", "DS2.1", "DS3.1", "DS4.1"),
     style=FileStyle(),
     volumes=Volumes(
-        pool=130_000, passages=7_800, mco_stays=13_200, smr_stays=420, dialysis_patients=40,
+        pool=130_000, passages=8_500, mco_stays=14_600, smr_stays=420, dialysis_patients=40,
         chemo_courses=300, radio_courses=40, consultations=14_000,
     ),
     practice=Practice(
@@ -169,7 +169,7 @@ CH = MemberProfile(
         }),
     ),  # fmt: skip
     volumes=Volumes(
-        pool=70_000, passages=4_500, mco_stays=6_000, smr_stays=300, consultations=6_500
+        pool=70_000, passages=4_800, mco_stays=6_400, smr_stays=300, consultations=6_500
     ),
     practice=Practice(
         identity_start=0.66, identity_end=0.82, dmp_accept=0.66, letter=0.82, prescription=0.5,

@@ -49,7 +49,7 @@ class Persons:
                 break
             pick -= weight
         age = rng.randint(youngest, oldest)
-        self._birth.append((self.reference_year - age) * 12 + rng.randrange(12))
+        self._birth.append((self.reference_year - age - 1) * 12 + rng.randrange(12))
         place = _weighted(rng, _PLACES, _PLACE_CUMULATIVE)
         born_abroad_nia = place == "99" and rng.random() < 0.1
         self._sex.append((7 if born_abroad_nia else 1) + rng.randrange(2))
@@ -139,7 +139,7 @@ class PatientPool:
 
     def age(self, patient: int, year: int, month: int) -> int:
         birth_year, birth_month = self.persons.birth(self.person[patient])
-        return year - birth_year - (1 if month < birth_month else 0)
+        return max(0, year - birth_year - (1 if month < birth_month else 0))
 
     def row(self, patient: int, month: int) -> dict[str, object]:
         """The patient's line of the month's patients file (a snapshot at month end)."""

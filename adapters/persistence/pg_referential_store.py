@@ -69,6 +69,10 @@ class PgReferentialStore:
         rows = await self._current("legal_entity_version", "finess_ej", "", {}, None, None)
         return [_legal_entity(row) for row in rows if row["ght_id"] == ght_id and row["active"]]
 
+    async def all_legal_entity_ids(self) -> list[str]:
+        rows = await self._current("legal_entity_version", "finess_ej", "", {}, None, None)
+        return [row["finess_ej"] for row in rows if row["active"]]
+
     async def site(self, finess_et: str) -> Site | None:
         rows = await self._current("site_version", "finess_et", "AND finess_et = :id", {"id": finess_et},
                                    None, None)

@@ -117,9 +117,10 @@ class PgSubmissionStore:
             if request.dry_run:
                 raise _DryRun(receipt)
             await connection.execute(
-                """UPDATE submission SET row_count = $2, encoding = $3, delimiter = $4,
-                       received_at = clock_timestamp() WHERE id = $1""",
+                """UPDATE submission SET row_count = $2, encoding = $3, delimiter = $4, received_at = $5
+                   WHERE id = $1""",
                 submission_id, reading.rows, reading.dialect.encoding, _delimiter(file_format, reading),
+                request.received_at,
             )
             return receipt
 
@@ -156,12 +157,13 @@ class PgSubmissionStore:
                              for issue in report.issues])
         return int(await connection.fetchval(
             """INSERT INTO submission (finess_ej, period, kind, status, content_sha256, size_bytes,
-                   row_count, file_format, encoding, delimiter, allow_empty, uploaded_by, issue_total, issues)
-               VALUES ($1, $2, $3, 'refused', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)
+                   row_count, file_format, encoding, delimiter, allow_empty, uploaded_by, issue_total, issues,
+                   received_at)
+               VALUES ($1, $2, $3, 'refused', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14)
                RETURNING id""",
             request.finess_ej, request.period.label, request.kind.value, spooled.sha256, spooled.size,
             reading.rows, file_format.value, reading.dialect.encoding, _delimiter(file_format, reading),
-            request.allow_empty, request.uploaded_by, report.total, issues,
+            request.allow_empty, request.uploaded_by, report.total, issues, request.received_at,
         ))
 
 

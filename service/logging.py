@@ -1,0 +1,57 @@
+"""Structured logs: JSON in production, readable in a terminal; every line of a request carries its id.
+
+Log calls name counts, ids of submissions and FINESS numbers, never a patient identifier.
+"""
+
+import logging
+import sys
+import uuid
+
+import structlog
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+
+def configure_logging(environment: str, level: str) -> None:
+    renderer: structlog.types.Processor = (
+        structlog.processors.JSONRenderer() if environment == "production"
+        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+    )
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=False,
+    )
+
+
+def request_id_middleware(app: ASGIApp) -> ASGIApp:
+    """Bind a request id (the caller's `X-Request-ID` if sane, else a new one) to every log line
+    of the request and echo it in the answer."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if given.isascii() and 0 < len(given) <= 64 and given.isprintable() else uuid.uuid4().hex
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message = {**message, "headers": headers}  # type: ignore[typeddict-item]
+            await send(message)
+
+        try:
+            await app(scope, receive, send_with_id)
+        finally:
+            structlog.contextvars.clear_contextvars()
+
+    return middleware
