@@ -5,7 +5,7 @@ from pathlib import Path
 
 import structlog
 
-SECRET_FILE = "pseudonymisation.key"
+SECRET_FILE = "pseudonymisation.key"  # noqa: S105 - a file name, not a secret
 log = structlog.get_logger()
 
 

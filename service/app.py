@@ -39,7 +39,9 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        url = settings.database_url or await asyncio.to_thread(start_embedded_postgres, settings.data_dir)
+        url = settings.database_url
+        if url is None:
+            url = await asyncio.to_thread(start_embedded_postgres, settings.data_dir)
         engine = create_engine(url, settings.database_pool_size)
         try:
             if settings.run_migrations_on_start:
@@ -89,7 +91,7 @@ async def _first_admin_key(runtime: Runtime) -> None:
         if await keys.has_admin():
             return
         issued = await keys.issue("first admin", Principal("", Role.ADMIN))
-    print(  # noqa: T201 - shown once, on purpose, on the operator's terminal and never logged
+    print(
         f"\nFirst start: an admin API key was created. Store it now, it will not be shown again:\n"
         f"    {issued.secret}\n", flush=True,
     )

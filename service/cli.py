@@ -48,20 +48,19 @@ def import_command(folder: Path, url: str, api_key: str) -> None:
     """Upload a folder <finess_ej>/<YYYY-MM>/<kind>.csv|ndjson (and its referential.json)."""
     import httpx
 
-    from service.folder_import import folder_files, import_folder
+    from service.folder_import import ImportOutcome, folder_files, import_folder
 
     async def run() -> int:
         refused = 0
         with progress_bar() as progress:
             task = progress.add_task("uploading", total=len(folder_files(folder)))
 
-            def advance(outcome: object) -> None:
+            def advance(outcome: ImportOutcome) -> None:
                 nonlocal refused
-                status = getattr(outcome, "status", 0)
-                if status >= 300:
+                if outcome.status >= 300:
                     refused += 1
-                    progress.console.print(f"[red]{getattr(outcome, 'file').path}: {status} "
-                                           f"{json.dumps(getattr(outcome, 'answer'))[:500]}")
+                    progress.console.print(f"[red]{outcome.file.path}: {outcome.status} "
+                                           f"{json.dumps(outcome.answer)[:500]}")
                 progress.advance(task)
 
             headers = {"authorization": f"Bearer {api_key}"}

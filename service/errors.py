@@ -9,8 +9,15 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Validatio
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from domain.errors import (
-    ActionNotAllowed, Conflict, DomainError, InvalidInput, NotAuthenticated, NotFound,
-    StorageUnavailable, SubmissionRefused, UploadTooLarge,
+    ActionNotAllowed,
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    StorageUnavailable,
+    SubmissionRefused,
+    UploadTooLarge,
 )
 
 PROBLEM_JSON = "application/problem+json"

@@ -34,7 +34,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
     of the request and echo it in the answer."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http":  # type: ignore[comparison-overlap]
             await app(scope, receive, send)
             return
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")

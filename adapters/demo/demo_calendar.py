@@ -8,6 +8,7 @@ without an offset is never a missing (spring) or repeated (autumn) Paris local t
 import re
 from collections.abc import Sequence
 from datetime import date, timedelta
+from itertools import pairwise
 
 BEYOND = 1_000_000
 """Month index of a day after the last generated month (not yet known when the files are extracted)."""
@@ -60,8 +61,8 @@ class Timeline:
         if not months:
             raise ValueError("at least one month is needed")
         parsed = [parse_month(label) for label in months]
-        for previous, current in zip(parsed, parsed[1:], strict=False):
-            if add_months(*previous, 1) != current:
+        for previous, following in pairwise(parsed):
+            if add_months(*previous, 1) != following:
                 raise ValueError("months must be consecutive and in ascending order")
         self.months = tuple(months)
         self.warmup_months = warmup_months
@@ -86,9 +87,9 @@ class Timeline:
         self._iso: list[str] = []
         self._summer: list[bool] = []
         for day in range(total_days + 1):
-            current = self.origin + timedelta(days=day)
-            self._iso.append(current.isoformat())
-            self._summer.append(_is_summer(current))
+            moment = self.origin + timedelta(days=day)
+            self._iso.append(moment.isoformat())
+            self._summer.append(_is_summer(moment))
 
     def first(self, index: int) -> int:
         """First day of month `index` (negative for warm-up months)."""

@@ -77,7 +77,7 @@ class DocumentMaker:
     def _new(
         self, rng: random.Random, patient: int, code: str, day: int, minute: int,
         link: Link | None, unit: str | None, fmt: str,
-    ) -> tuple[Row, int] | None:  # fmt: skip
+    ) -> tuple[Row, int] | None:
         month = self._timeline.month_of(day)
         if month < 0 or month == BEYOND:
             return None
@@ -138,10 +138,10 @@ class DocumentMaker:
     def document(
         self, rng: random.Random, patient: int, code: str, day: int, minute: int,
         link: Link | None, unit: str | None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """A letter or report (sometimes in two versions), with its DMP fate."""
         made = self._new(rng, patient, code, day, minute, link, unit,
-                         _pick(rng, _FORMATS, _FORMAT_CUMULATIVE[code]))  # fmt: skip
+                         _pick(rng, _FORMATS, _FORMAT_CUMULATIVE[code]))
         if made is None:
             return
         row, month = made
@@ -161,7 +161,7 @@ class DocumentMaker:
     def prescriptions(
         self, rng: random.Random, patient: int, day: int, minute: int, link: Link | None,
         unit: str | None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """One to three prescriptions of the same moment, usually sent together as one lot."""
         count = 1 if rng.random() < 0.7 else 2 if rng.random() < 0.75 else 3
         together = rng.random() < 0.8
@@ -204,7 +204,7 @@ class DocumentMaker:
         if pair:
             row["report_id"] = row["document_id"]
             made = self._new(rng, patient, LAB_REPORT, day, minute, link, self._lab_unit,
-                             "CDA_R2_N1")  # fmt: skip
+                             "CDA_R2_N1")
             if made is not None:
                 rendering = made[0]
                 for name in ("report_id", "discipline", "subcontracted", "no_transmission"):
@@ -221,7 +221,7 @@ class DocumentMaker:
         self, rng: random.Random, patient: int, day: int, minute: int, link: Link | None
     ) -> None:
         made = self._new(rng, patient, IMAGING_REPORT, day, minute, link, self._imaging_unit,
-                         _pick(rng, _FORMATS, _FORMAT_CUMULATIVE[IMAGING_REPORT]))  # fmt: skip
+                         _pick(rng, _FORMATS, _FORMAT_CUMULATIVE[IMAGING_REPORT]))
         if made is None:
             return
         row, month = made

@@ -33,7 +33,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "message_id", "patient_id", "channel", "sent_at", "sender_finess",
         "to_health_correspondent", "has_cda_xdm", "attachment_ins_qualified",
     ),
-}  # fmt: skip
+}
 
 Row = dict[str, object]
 
@@ -72,7 +72,7 @@ class RecordFile:
             else no if value is False
             else value
             for name in self._fields
-        ])  # fmt: skip
+        ])
 
     def close(self) -> None:
         self._stream.close()

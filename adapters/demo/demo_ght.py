@@ -110,7 +110,7 @@ def write_demo_ght(
                 files.append(DemoFile(
                     run.member.finess_ej, period, kind, record_file.path, record_file.rows,
                     style.media_type,
-                ))  # fmt: skip
+                ))
     totals: Counter[str] = Counter()
     for demo_file in files:
         totals[demo_file.kind] += demo_file.rows

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 ALL_INDICATORS = (
     "P1.O1", "P1.O2.LDL", "P1.O2.ODS", "P1.O3", "P1.O4", "P1.O5", "P1.O6", "P1.O7", "P1.O8",
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def _policies(**changes: object) -> dict[str, object]:
     policies: dict[str, object] = {
         "mes_mode": "exact", "unit_override": {}, "eligibility": "flagged",
         "feeding_grace_months": 1, "require_datamatrix": True, "mss_weighting": "off",
-    }  # fmt: skip
+    }
     policies.update(changes)
     return policies
 
@@ -131,7 +131,7 @@ CHU = MemberProfile(
     sunes=("DS1.1", "DS1.2", "DS1.3", "DS2.1", "DS3.1", "DS4.1"),
     style=FileStyle(),
     volumes=Volumes(
-        pool=130_000, passages=8_500, mco_stays=14_600, smr_stays=420, dialysis_patients=40,
+        pool=130_000, passages=8_000, mco_stays=13_600, smr_stays=420, dialysis_patients=40,
         chemo_courses=300, radio_courses=40, consultations=14_000,
     ),
     practice=Practice(
@@ -146,7 +146,7 @@ CHU = MemberProfile(
         "chimio": ("HDJ-ONCO",), "radio": ("RADIOTH",), "dialyse": ("NEPHRO-DIAL",),
         "consult": ("CS-CARDIO", "CS-CHIR", "CS-MED", "CS-PEDIA", "CS-GYNECO"),
         "lab": ("BIO-CENTRAL",), "imaging": ("IMAGERIE",),
-    },  # fmt: skip
+    },
     ages="general",
     ipp_base=10_000,
     policies=_policies(),
@@ -167,9 +167,9 @@ CH = MemberProfile(
             "patients.mes_status", "encounters.age_at_admission", "encounters.stay_group_id",
             "documents.discipline", "documents.report_id",
         }),
-    ),  # fmt: skip
+    ),
     volumes=Volumes(
-        pool=70_000, passages=4_800, mco_stays=6_400, smr_stays=300, consultations=6_500
+        pool=70_000, passages=4_800, mco_stays=6_100, smr_stays=300, consultations=6_500
     ),
     practice=Practice(
         identity_start=0.66, identity_end=0.82, dmp_accept=0.66, letter=0.82, prescription=0.5,
@@ -183,7 +183,7 @@ CH = MemberProfile(
         "smr": ("SMR gériatrique",), "urgences": ("Urgences",),
         "consult": ("Consultations médecine", "Consultations chirurgie", "Consultations pédiatrie"),
         "lab": ("Laboratoire sous-traité",), "imaging": ("Imagerie médicale",),
-    },  # fmt: skip
+    },
     ages="general",
     ipp_base=2_000_000,
     policies=_policies(mes_mode="weighted", mss_weighting="department"),
@@ -208,7 +208,7 @@ HAD = MemberProfile(
     units={
         "had": ("HAD-NORD", "HAD-SUD", "HAD-PEDIA"), "consult": ("HAD-COORD",),
         "lab": ("LABO-VILLE",),
-    },  # fmt: skip
+    },
     ages="elderly",
     ipp_base=3_000_000,
     policies=_policies(feeding_grace_months=2),
@@ -231,7 +231,7 @@ PSY = MemberProfile(
             "documents.discipline", "documents.modality", "documents.report_id",
             "documents.subcontracted",
         }),
-    ),  # fmt: skip
+    ),
     volumes=Volumes(
         pool=22_000, passages=400, psy_stays=260, psy_groups=150, psy_venues=300,
         consultations=2_200,
@@ -243,7 +243,7 @@ PSY = MemberProfile(
     units={
         "psy": ("93G01", "93G02", "93G03", "93I01"), "venue": ("HDJ-ADULTES", "CATTP"),
         "urgences": ("CAP-URGENCES",), "consult": ("CMP-BOBIGNY", "CMP-NOISY"),
-    },  # fmt: skip
+    },
     ages="adult",
     ipp_base=4_000_000,
     policies=_policies(eligibility="all_patients", require_datamatrix=False),
@@ -271,7 +271,7 @@ ONCO = MemberProfile(
         "dialyse": ("DIALYSE-SARCELLES", "DIALYSE-GONESSE"), "chimio": ("HDJ-ONCO",),
         "radio": ("RADIOTHERAPIE",), "consult": ("CS-ONCO", "CS-NEPHRO"),
         "lab": ("LABO-PARTENAIRE",), "imaging": ("IMAGERIE",),
-    },  # fmt: skip
+    },
     ages="senior",
     ipp_base=5_000_000,
     policies=_policies(unit_override={"P1.O2.LDL": "patients"}, mss_weighting="region"),

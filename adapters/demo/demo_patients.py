@@ -44,8 +44,10 @@ class Persons:
     def add(self, rng: random.Random, ages: str) -> int:
         bands = _AGES[ages]
         pick = rng.random() * sum(band[0] for band in bands)
-        for weight, youngest, oldest in bands:
+        youngest, oldest = bands[-1][1:]
+        for weight, low, high in bands:
             if pick < weight:
+                youngest, oldest = low, high
                 break
             pick -= weight
         age = rng.randint(youngest, oldest)

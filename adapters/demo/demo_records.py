@@ -11,21 +11,31 @@ from collections import defaultdict
 
 from adapters.demo.demo_calendar import BEYOND, Timeline, clamp_minute
 from adapters.demo.demo_documents import (
-    CONSULTATION_REPORT, HOSPITAL_REPORT, LETTER, OPERATIVE_REPORT, DocumentMaker, Link, daytime,
+    CONSULTATION_REPORT,
+    HOSPITAL_REPORT,
+    LETTER,
+    OPERATIVE_REPORT,
+    DocumentMaker,
+    Link,
+    daytime,
     later,
-)  # fmt: skip
+)
 from adapters.demo.demo_files import MonthFiles, Row
 from adapters.demo.demo_patients import PatientPool
 from adapters.demo.demo_referential import Member
 from adapters.demo.demo_schedules import (
-    chemotherapy_days, dialysis_days, length_of_stay, radiotherapy_days, series_window_ends,
+    chemotherapy_days,
+    dialysis_days,
+    length_of_stay,
+    radiotherapy_days,
+    series_window_ends,
     venue_group_days,
-)  # fmt: skip
+)
 
 PATHWAYS = (
     "DIABETE", "INSUF-CARDIAQUE", "ONCOLOGIE", "IRC-DIALYSE", "MATERNITE", "CHIR-AMBU", "BPCO",
     "SANTE-MENTALE",
-)  # fmt: skip
+)
 # per session: (letter, prescription, lab, imaging) chances, window months, pathway
 _SERIES = {
     "DIALYSE": ((0.06, 0.03, 0.08, 0.0), 4, "IRC-DIALYSE"),
@@ -61,7 +71,7 @@ class MemberRun:
         self.documents = DocumentMaker(
             profile, pool, timeline, self._emit_document,
             _clamped(profile.no_prescription_month, count), _clamped(profile.flow_break_month, count),
-        )  # fmt: skip
+        )
         self._serial = {"E": 0, "C": 0, "M": 0, "G": 0}
         self._appearances: defaultdict[int, list[Row]] = defaultdict(list)
         self._later_documents: defaultdict[int, list[Row]] = defaultdict(list)
@@ -114,7 +124,7 @@ class MemberRun:
     def _encounter(
         self, rng: random.Random, patient: int, activity: str, kind: str, unit_key: str,
         start: tuple[int, int], end: tuple[int, int] | None, explicit_end: bool = False,
-    ) -> Row:  # fmt: skip
+    ) -> Row:
         timeline, profile = self.timeline, self.profile
         year, month = timeline.year_month_of(start[0])
         pathway = None
@@ -134,7 +144,7 @@ class MemberRun:
             "surgical_act": False if profile.has_surgery else None,
             "eligible_pathway": pathway,
             "unit": rng.choice(profile.units[unit_key]),
-        }  # fmt: skip
+        }
 
     # ---- a month ------------------------------------------------------------------------------
 
@@ -156,7 +166,7 @@ class MemberRun:
         for activity, monthly in (
             ("MCO", volumes.mco_stays), ("SMR", volumes.smr_stays), ("PSY", volumes.psy_stays),
             ("HAD", volumes.had_stays),
-        ):  # fmt: skip
+        ):
             for _ in range(self._volume(monthly)):
                 self._stay(rng, month, activity)
         for _ in range(self._volume(volumes.psy_groups)):
@@ -207,7 +217,7 @@ class MemberRun:
         known = end_day <= timeline.last_day
         unit_key = activity.lower()
         row = self._encounter(rng, patient, activity, "HOSPITALISATION", unit_key, (day, minute),
-                              (end_day, end_minute) if known else None, explicit)  # fmt: skip
+                              (end_day, end_minute) if known else None, explicit)
         surgical_day = None
         if activity == "MCO" and rng.random() < practice.surgical:
             row["surgical_act"] = True
@@ -222,7 +232,7 @@ class MemberRun:
     def _stay_documents(
         self, rng: random.Random, patient: int, start: tuple[int, int], end: tuple[int, int],
         link: Link, row: Row, surgical_day: int | None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         practice, documents = self.profile.practice, self.documents
         unit = str(row["unit"])
         for rate, make in (
@@ -260,7 +270,7 @@ class MemberRun:
         known = end[0] <= timeline.last_day
         patient = self.pool.pick(rng)
         row = self._encounter(rng, patient, "URGENCES", "PASSAGE", "urgences", (day, minute),
-                              end if known else None)  # fmt: skip
+                              end if known else None)
         self._place(row, day, end[0] if known else None)
         link = ("encounter_id", str(row["encounter_id"]))
         if rng.random() < practice.lab_per_passage:
@@ -274,7 +284,7 @@ class MemberRun:
         day = rng.randint(self.timeline.first(month), self.timeline.last(month))
         minute = rng.randrange(9 * 60, 17 * 60)
         row = self._encounter(rng, self.pool.pick(rng), "PSY", "VENUE", "venue", (day, minute),
-                              later(day, minute, rng.randint(30, 120)))  # fmt: skip
+                              later(day, minute, rng.randint(30, 120)))
         self._place(row, day, day)
 
     def _venue_group(self, rng: random.Random, month: int) -> None:
@@ -365,7 +375,7 @@ class MemberRun:
             "occurred_at": timeline.stamp(day, minute, self._offsets),
             "ace_billed": rng.random() < practice.ace_billed,
             "eligible_pathway": pathway,
-        })  # fmt: skip
+        })
         patient_id = self.pool.ipp[patient]
         self._referenced.add(patient_id)
         self._cared[patient_id] = self._cared.get(patient_id, False) or pathway is not None
@@ -389,7 +399,7 @@ class MemberRun:
         first, last = timeline.first(month), timeline.last(month)
 
         def send(patient_id: str, channel: str, to_correspondent: bool | None,
-                 with_cda: bool | None, attachment: bool | None) -> None:  # fmt: skip
+                 with_cda: bool | None, attachment: bool | None) -> None:
             files.messages.write({
                 "message_id": self._id("M"),
                 "patient_id": patient_id,
@@ -399,7 +409,7 @@ class MemberRun:
                 "to_health_correspondent": to_correspondent,
                 "has_cda_xdm": with_cda,
                 "attachment_ins_qualified": attachment,
-            })  # fmt: skip
+            })
 
         for patient_id, eligible in sorted(self._cared.items()):
             if rng.random() < practice.pro_messages:
@@ -409,14 +419,14 @@ class MemberRun:
                     with_cda = None if draw < 0.05 else draw < (0.78 if to_correspondent else 0.25)
                     attachment = (rng.random() < 0.85) if with_cda else (
                         None if rng.random() < 0.7 else rng.random() < 0.6
-                    )  # fmt: skip
+                    )
                     send(patient_id, "PRO", to_correspondent, with_cda, attachment)
             chance = practice.citizen_messages if eligible or self._all_eligible else 0.08
             if rng.random() < chance:
                 draw = rng.random()
                 attachment = None if draw < 0.6 else draw < 0.93
                 send(patient_id, "CITOYENNE", None, False if attachment is not None else None,
-                     attachment)  # fmt: skip
+                     attachment)
         for patient_id in sorted(self._emergency.difference(self._cared)):
             if rng.random() < 0.04:
                 send(patient_id, "PRO", True, rng.random() < 0.5, None)

@@ -68,12 +68,12 @@ def referential_document(members: Sequence[Member], valid_from: str) -> dict[str
             "had_no_ods_attestation": profile.had_no_ods_attestation,
             "policies": dict(profile.policies),
             "valid_from": valid_from,
-        })  # fmt: skip
+        })
         for finess_et, name in zip(member.sites, profile.site_names, strict=True):
             sites.append({
                 "finess_et": finess_et, "finess_ej": member.finess_ej, "name": name,
                 "valid_from": valid_from,
-            })  # fmt: skip
+            })
     return {
         "ght": {
             "ght_id": GHT_ID, "name": GHT_NAME, "region": GHT_REGION,
@@ -81,7 +81,7 @@ def referential_document(members: Sequence[Member], valid_from: str) -> dict[str
         },
         "legal_entities": entities,
         "sites": sites,
-    }  # fmt: skip
+    }
 
 
 def write_referential(path: Path, members: Sequence[Member], valid_from: str) -> None:

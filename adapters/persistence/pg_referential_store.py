@@ -2,15 +2,23 @@
 
 from dataclasses import asdict
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.tables import GhtVersion, LegalEntityVersion, SiteVersion
 from domain.referential import (
-    Capabilities, CountingUnit, Eligibility, EntityScope, Ght, LegalEntity, MesMode, MssWeighting,
-    Policies, Site,
+    Capabilities,
+    CountingUnit,
+    Eligibility,
+    EntityScope,
+    Ght,
+    LegalEntity,
+    MesMode,
+    MssWeighting,
+    Policies,
+    Site,
 )
 
 # The version of `key` in force on day :day, as known at instant :as_of (decision D19).
@@ -22,6 +30,7 @@ ORDER BY {key}, valid_from DESC, recorded_at DESC
 
 
 _END_OF_TIME = datetime.max.replace(tzinfo=UTC)
+_T = TypeVar("_T")
 
 
 class PgReferentialStore:
@@ -32,7 +41,7 @@ class PgReferentialStore:
         row = {"ght_id": ght.ght_id, "valid_from": ght.valid_from, "name": ght.name,
                "region": ght.region, "support_finess_ej": ght.support_finess_ej}
         await self._insert(GhtVersion, row)
-        return await self._must(self.ght(ght.ght_id))
+        return _required(await self.ght(ght.ght_id))
 
     async def put_legal_entity(self, entity: LegalEntity) -> LegalEntity:
         policies = asdict(entity.policies)
@@ -46,13 +55,13 @@ class PgReferentialStore:
             "policies": {**policies, "unit_override": dict(entity.policies.unit_override)},
         }
         await self._insert(LegalEntityVersion, row)
-        return await self._must(self.legal_entity(entity.finess_ej))
+        return _required(await self.legal_entity(entity.finess_ej))
 
     async def put_site(self, site: Site) -> Site:
         row = {"finess_et": site.finess_et, "valid_from": site.valid_from, "finess_ej": site.finess_ej,
                "name": site.name, "active": site.active}
         await self._insert(SiteVersion, row)
-        return await self._must(self.site(site.finess_et))
+        return _required(await self.site(site.finess_et))
 
     async def ght(self, ght_id: str, day: date | None = None, as_of: datetime | None = None) -> Ght | None:
         rows = await self._current("ght_version", "ght_id", "AND ght_id = :id", {"id": ght_id}, day, as_of)
@@ -102,11 +111,10 @@ class PgReferentialStore:
         result = await self._connection.execute(query, bound)
         return [dict(row) for row in result.mappings()]
 
-    @staticmethod
-    async def _must(awaitable: Any) -> Any:
-        value = await awaitable
-        assert value is not None
-        return value
+
+def _required(value: _T | None) -> _T:
+    assert value is not None, "a version just recorded must be readable"
+    return value
 
 
 def _ght(row: dict[str, Any]) -> Ght:

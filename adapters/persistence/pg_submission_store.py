@@ -7,8 +7,7 @@ follow; any issue, an empty file or a dry run rolls everything back. A refusal i
 """
 
 import json
-from dataclasses import asdict, replace
-from datetime import datetime
+from dataclasses import asdict
 from typing import Any
 
 import asyncpg
@@ -19,7 +18,10 @@ from adapters.persistence.tables import record_table_name, storage_columns
 from adapters.uploads.arrow_record_validator import UploadContext
 from adapters.uploads.issue_sink import IssueSink
 from adapters.uploads.storage_chunks import (
-    FileFormat, MalformedCsv, UploadReading, storage_chunks,
+    FileFormat,
+    MalformedCsv,
+    UploadReading,
+    storage_chunks,
 )
 from adapters.uploads.text_dialect import TextDialect
 from adapters.uploads.thread_stream import iterate_in_thread
@@ -27,7 +29,8 @@ from adapters.uploads.upload_spool import SpooledFile
 from domain.errors import RecordIssue, StorageUnavailable, SubmissionRefused
 from domain.submissions.record_kinds import RECORD_KINDS, RecordKind
 from domain.submissions.submission import (
-    SubmissionReceipt, SubmissionRequest, SubmissionStatus, SubmissionSummary,
+    SubmissionReceipt,
+    SubmissionRequest,
 )
 
 _EMPTY = "the file holds no records; upload with allow_empty=true to declare that there are none this month"

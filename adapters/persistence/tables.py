@@ -9,8 +9,18 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY, BigInteger, Boolean, Column, DateTime, Index, Integer, LargeBinary, Table, Text,
-    UniqueConstraint, text,
+    ARRAY,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel

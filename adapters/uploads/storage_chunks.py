@@ -12,7 +12,11 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from adapters.uploads.arrow_line_batches import (
-    LineBatch, MalformedCsv, csv_batches_exact, csv_batches_fast, ndjson_batches,
+    LineBatch,
+    MalformedCsv,
+    csv_batches_exact,
+    csv_batches_fast,
+    ndjson_batches,
 )
 from adapters.uploads.arrow_record_validator import UploadContext, validated_batch
 from adapters.uploads.issue_sink import IssueSink

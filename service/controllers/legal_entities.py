@@ -7,7 +7,13 @@ from domain.access import Action, Principal
 from domain.errors import InvalidInput
 from domain.periods import PARIS
 from domain.referential import (
-    Capabilities, CountingUnit, Eligibility, LegalEntity, MesMode, MssWeighting, Policies,
+    Capabilities,
+    CountingUnit,
+    Eligibility,
+    LegalEntity,
+    MesMode,
+    MssWeighting,
+    Policies,
 )
 from service.controllers.sites import site_view
 from service.runtime import Runtime

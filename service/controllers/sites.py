@@ -6,7 +6,11 @@ from typing import Any
 from litestar import Controller, Request, get, post, put
 
 from adapters.persistence.pg_referential_store import PgReferentialStore
-from adapters.referential.finess_extract_reader import FinessExtractIssue, FinessSite, read_finess_extract_file
+from adapters.referential.finess_extract_reader import (
+    FinessExtractIssue,
+    FinessSite,
+    read_finess_extract_file,
+)
 from adapters.uploads.upload_spool import spool_upload
 from domain.access import Action, Principal, Role, authorise_action
 from domain.errors import NotFound

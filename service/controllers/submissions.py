@@ -14,7 +14,11 @@ from domain.periods import Period
 from domain.submissions.submission import SubmissionSummary
 from service.runtime import Runtime
 from service.schemas.submissions import (
-    IssuesView, IssueView, ReceiptView, RecordCountsView, SubmissionView,
+    IssuesView,
+    IssueView,
+    ReceiptView,
+    RecordCountsView,
+    SubmissionView,
 )
 from service.scope import entity_in_scope
 from service.submission_intake import check_upload_target, receive_upload

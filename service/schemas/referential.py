@@ -40,7 +40,9 @@ class LegalEntityBody(msgspec.Struct, kw_only=True):
     name: str
     ght_id: str
     department: str
-    candidate_indicators: list[IndicatorId] = msgspec.field(default_factory=lambda: list(INDICATOR_IDS))
+    candidate_indicators: list[IndicatorId] = msgspec.field(
+        default_factory=lambda: list(INDICATOR_IDS)  # type: ignore[arg-type]
+    )
     sunes_achieved: list[SunesAnalogue] = []
     has_surgery: bool = False
     has_ace: bool = False

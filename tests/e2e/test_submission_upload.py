@@ -141,9 +141,9 @@ async def test_latin1_semicolon_file_is_read(client: Client, keys: dict) -> None
 
 async def test_ndjson_upload_as_a_multipart_part(client: Client, keys: dict) -> None:
     lines = (
-        '{"encounter_id": "E1", "patient_id": "IPP-1", "finess_et": "%s", "activity": "HAD", '
+        f'{{"encounter_id": "E1", "patient_id": "IPP-1", "finess_et": "{SITE_A1}", "activity": "HAD", '
         '"kind": "HOSPITALISATION", "admitted_at": "2025-03-01", "age_at_admission": 80, "surgical_act": false}\n'
-    ) % SITE_A1
+    )
     answer = await client.post(ENCOUNTERS, files={"file": ("march.ndjson", lines, "application/x-ndjson")},
                                headers=keys["member_a"])
     assert answer.status_code == 201, answer.text
