@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 import uvicorn
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from adapters.embedded_postgres_server import start_embedded_postgres
 from adapters.persistence.database import create_engine
 from adapters.persistence.schema_migrations import upgrade
 from service.app import create_app
+from service.cli_progress import progress_bar
 from service.settings import Settings
 
 OPENAPI_PATH = Path("openapi/openapi.json")
@@ -104,7 +104,3 @@ def openapi(output: Path) -> None:
 def openapi_document() -> str:
     schema = create_app(Settings(database_url="postgresql://unused/unused")).openapi_schema.to_schema()
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False)
-
-
-def progress_bar() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

@@ -27,6 +27,7 @@ def configure_logging(environment: str, level: str) -> None:
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=False,
     )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request of the CLI's client
 
 
 def request_id_middleware(app: ASGIApp) -> ASGIApp:

@@ -40,6 +40,7 @@ class Persons:
         self._place: list[str] = []
         self._serial: list[int] = []
         self._ins: dict[int, str] = {}
+        self._taken: set[tuple[int, int, str, int]] = set()
 
     def add(self, rng: random.Random, ages: str) -> int:
         bands = _AGES[ages]
@@ -54,9 +55,14 @@ class Persons:
         self._birth.append((self.reference_year - age - 1) * 12 + rng.randrange(12))
         place = _weighted(rng, _PLACES, _PLACE_CUMULATIVE)
         born_abroad_nia = place == "99" and rng.random() < 0.1
-        self._sex.append((7 if born_abroad_nia else 1) + rng.randrange(2))
+        sex = (7 if born_abroad_nia else 1) + rng.randrange(2)
+        serial = rng.randrange(1, 1000) * 1000 + rng.randrange(1, 1000)
+        while (sex, self._birth[-1], place, serial) in self._taken:  # one INS, one person
+            serial = rng.randrange(1, 1000) * 1000 + rng.randrange(1, 1000)
+        self._taken.add((sex, self._birth[-1], place, serial))
+        self._sex.append(sex)
         self._place.append(place)
-        self._serial.append(rng.randrange(1, 1000) * 1000 + rng.randrange(1, 1000))
+        self._serial.append(serial)
         return len(self._sex) - 1
 
     def birth(self, person: int) -> tuple[int, int]:
@@ -98,16 +104,19 @@ class PatientPool:
         self.flags: list[int] = []
         self.mes: list[str] = []
         self.ipp: list[str] = []
+        self._known: set[int] = set()
         for _ in range(general_size):
             self.add(rng)
 
     def add(self, rng: random.Random) -> int:
         """A new local identity (sometimes of a person already known to the shared pool)."""
         source = self._shared_from
+        person = -1
         if source is not None and rng.random() < self.profile.shared_with_chu:
             person = source.person[rng.randrange(source.general_size)]
-        else:
+        if person < 0 or person in self._known:  # one local identity per person
             person = self.persons.add(rng, self.profile.ages)
+        self._known.add(person)
         draw = rng.random()
         self.person.append(person)
         self.rank.append(rng.random())

@@ -145,7 +145,7 @@ def _invalid_datetime(column: pa.Array) -> pa.Array:
     day = pc.utf8_slice_codeunits(column, 0, 10)
     parsed = pc.strptime(day, format="%Y-%m-%d", unit="s", error_is_null=True)
     day_ok = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), day)
-    return pc.invert(pc.and_(shape_ok, pc.fill_null(day_ok, False)))
+    return pc.and_(pc.is_valid(column), pc.invert(pc.and_(shape_ok, pc.fill_null(day_ok, False))))
 
 
 def _invalid_ins(column: pa.Array) -> pa.Array:
@@ -156,4 +156,4 @@ def _invalid_ins(column: pa.Array) -> pa.Array:
     body = pc.cast(pc.utf8_slice_codeunits(safe, 0, 13), pa.int64())
     key = pc.cast(pc.utf8_slice_codeunits(safe, 13, 15), pa.int64())
     expected = pc.subtract(97, pc.subtract(body, pc.multiply(pc.divide(body, 97), 97)))
-    return pc.invert(pc.and_(shape_ok, pc.equal(key, expected)))
+    return pc.and_(pc.is_valid(column), pc.invert(pc.and_(shape_ok, pc.equal(key, expected))))
