@@ -6,11 +6,12 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from adapters.persistence.database import create_engine
+from adapters.persistence.schema_comparison import compare_type
 from adapters.persistence.tables import metadata
 
 
 def _run(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=metadata, compare_type=True)
+    context.configure(connection=connection, target_metadata=metadata, compare_type=compare_type)
     with context.begin_transaction():
         context.run_migrations()
 

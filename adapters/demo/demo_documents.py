@@ -17,9 +17,9 @@ _PRESCRIPTION_CUMULATIVE = tuple(accumulate((62, 22, 10, 4, 2)))
 _VERSIONED = frozenset({LETTER, HOSPITAL_REPORT, OPERATIVE_REPORT, CONSULTATION_REPORT})
 _FORMATS = ("CDA_R2_N1", "PDF", "SCAN", "OTHER")
 _FORMAT_CUMULATIVE = {
-    LETTER: tuple(accumulate((86, 6, 4, 4))),
+    LETTER: tuple(accumulate((90, 4, 3, 3))),
     HOSPITAL_REPORT: tuple(accumulate((80, 18, 2, 0))),
-    OPERATIVE_REPORT: tuple(accumulate((88, 8, 4, 0))),
+    OPERATIVE_REPORT: tuple(accumulate((92, 5, 3, 0))),
     CONSULTATION_REPORT: tuple(accumulate((84, 10, 5, 1))),
     IMAGING_REPORT: tuple(accumulate((86, 9, 0, 5))),
     "prescription": tuple(accumulate((90, 7, 3, 0))),

@@ -135,10 +135,11 @@ CHU = MemberProfile(
         chemo_courses=300, radio_courses=40, consultations=14_000,
     ),
     practice=Practice(
-        identity_start=0.72, identity_end=0.87, dmp_accept=0.84, letter=0.9, prescription=0.55,
-        consultation_report=0.7, hospital_report=0.25, operative_report=0.9, surgical=0.33,
+        identity_start=0.72, identity_end=0.87, dmp_accept=0.93, letter=0.97, prescription=0.55,
+        consultation_report=0.85, hospital_report=0.25, operative_report=0.97, surgical=0.33,
         lab_per_stay=0.45, imaging_per_stay=0.25, lab_per_consultation=0.08,
         imaging_per_consultation=0.06, lab_per_passage=0.15, imaging_per_passage=0.12,
+        pro_messages=0.85, citizen_messages=0.5,
     ),
     units={
         "mco": ("CARDIO", "CHIR-VISC", "ORTHO", "MED-INT", "PNEUMO", "NEURO", "PEDIA", "MATER"),
@@ -201,9 +202,9 @@ HAD = MemberProfile(
     style=FileStyle(fmt="ndjson", with_offsets=True),
     volumes=Volumes(pool=4_000, had_stays=210, consultations=150),
     practice=Practice(
-        identity_start=0.8, identity_end=0.88, dmp_accept=0.72, letter=0.8, prescription=0.45,
+        identity_start=0.8, identity_end=0.88, dmp_accept=0.85, letter=0.92, prescription=0.45,
         consultation_report=0.3, lab_per_stay=0.3, pathway=0.4, ace_billed=0.0,
-        pro_messages=0.5,
+        pro_messages=0.75,
     ),
     units={
         "had": ("HAD-NORD", "HAD-SUD", "HAD-PEDIA"), "consult": ("HAD-COORD",),
@@ -264,7 +265,7 @@ ONCO = MemberProfile(
     ),
     practice=Practice(
         identity_start=0.78, identity_end=0.9, dmp_accept=0.8, letter=0.8, prescription=0.35,
-        consultation_report=0.75, lab_per_stay=0.3, imaging_per_stay=0.05,
+        consultation_report=0.9, lab_per_stay=0.3, imaging_per_stay=0.05,
         imaging_per_consultation=0.15, pathway=0.7, citizen_messages=0.45,
     ),
     units={

@@ -1,28 +1,23 @@
-"""One member's activity, month after month: encounters, consultations, messages and patients.
-
-Every stay, session and consultation is made once, when it starts, with what it will produce
-(documents, in the month they are produced). An encounter is written in the file of every
-generated month it overlaps, in its state as known at the end of the last generated month.
-Months before the first generated one (warm-up) only make the stays that reach into it.
+"""One member's activity, month after month: stays, sessions, passages, consultations, then the
+month's messages and patients. Months before the first generated one (warm-up) only make the
+stays and series that reach into it.
 """
 
 import random
-from collections import defaultdict
 
-from adapters.demo.demo_calendar import BEYOND, Timeline, clamp_minute
+from adapters.demo.demo_calendar import clamp_minute
 from adapters.demo.demo_documents import (
     CONSULTATION_REPORT,
     HOSPITAL_REPORT,
     LETTER,
     OPERATIVE_REPORT,
-    DocumentMaker,
     Link,
     daytime,
     later,
 )
 from adapters.demo.demo_files import MonthFiles, Row
-from adapters.demo.demo_patients import PatientPool
-from adapters.demo.demo_referential import Member
+from adapters.demo.demo_ledger import PATHWAYS, MemberLedger
+from adapters.demo.demo_messages import write_messages
 from adapters.demo.demo_schedules import (
     chemotherapy_days,
     dialysis_days,
@@ -32,10 +27,6 @@ from adapters.demo.demo_schedules import (
     venue_group_days,
 )
 
-PATHWAYS = (
-    "DIABETE", "INSUF-CARDIAQUE", "ONCOLOGIE", "IRC-DIALYSE", "MATERNITE", "CHIR-AMBU", "BPCO",
-    "SANTE-MENTALE",
-)
 # per session: (letter, prescription, lab, imaging) chances, window months, pathway
 _SERIES = {
     "DIALYSE": ((0.06, 0.03, 0.08, 0.0), 4, "IRC-DIALYSE"),
@@ -49,104 +40,8 @@ def _draws(rng: random.Random, rate: float) -> int:
     return whole + (1 if rng.random() < rate - whole else 0)
 
 
-def _clamped(index: int | None, month_count: int) -> int | None:
-    return None if index is None else min(index, month_count - 1)
-
-
-class MemberRun:
-    def __init__(
-        self, member: Member, timeline: Timeline, pool: PatientPool, seed: int, scale: float
-    ) -> None:
-        self.member = member
-        self.profile = profile = member.profile
-        self.timeline = timeline
-        self.pool = pool
-        self._seed = seed
-        self._scale = scale
-        count = len(timeline.months)
-        self._quiet_month = _clamped(profile.quiet_consultation_month, count)
-        self._offsets = profile.style.with_offsets
-        self._prefix = profile.key.upper()
-        self._all_eligible = profile.policies.get("eligibility") == "all_patients"
-        self.documents = DocumentMaker(
-            profile, pool, timeline, self._emit_document,
-            _clamped(profile.no_prescription_month, count), _clamped(profile.flow_break_month, count),
-        )
-        self._serial = {"E": 0, "C": 0, "M": 0, "G": 0}
-        self._appearances: defaultdict[int, list[Row]] = defaultdict(list)
-        self._later_documents: defaultdict[int, list[Row]] = defaultdict(list)
-        self._month = -timeline.warmup_months
-        self._files: MonthFiles | None = None
-        self._referenced: set[str] = set()
-        self._cared: dict[str, bool] = {}
-        self._emergency: set[str] = set()
-
-    # ---- bookkeeping -------------------------------------------------------------------------
-
-    def _id(self, letter: str) -> str:
-        self._serial[letter] += 1
-        return f"{self._prefix}-{letter}{self._serial[letter]:08d}"
-
-    def _volume(self, monthly: int) -> int:
-        return 0 if monthly == 0 else max(1, round(monthly * self._scale))
-
-    def _emit_document(self, row: Row, month: int) -> None:
-        if month == self._month and self._files is not None:
-            self._files.documents.write(row)
-            self._referenced.add(str(row["patient_id"]))
-        elif month > self._month:
-            self._later_documents[month].append(row)
-
-    def _write_encounter(self, row: Row) -> None:
-        assert self._files is not None
-        self._files.encounters.write(row)
-        patient = str(row["patient_id"])
-        self._referenced.add(patient)
-        if row["kind"] == "PASSAGE":
-            self._emergency.add(patient)
-        else:
-            self._cared[patient] = self._cared.get(patient, False) or bool(row["eligible_pathway"])
-
-    def _place(self, row: Row, start: int, end: int | None) -> None:
-        """Writes the encounter now and/or in each later generated month it overlaps."""
-        timeline = self.timeline
-        first = max(timeline.month_of(start), 0)
-        final = len(timeline.months) - 1
-        last = final if end is None else min(timeline.month_of(end), final)
-        if first == BEYOND or last < 0:
-            return
-        for month in range(first, last + 1):
-            if month == self._month and self._files is not None:
-                self._write_encounter(row)
-            else:
-                self._appearances[month].append(row)
-
-    def _encounter(
-        self, rng: random.Random, patient: int, activity: str, kind: str, unit_key: str,
-        start: tuple[int, int], end: tuple[int, int] | None, explicit_end: bool = False,
-    ) -> Row:
-        timeline, profile = self.timeline, self.profile
-        year, month = timeline.year_month_of(start[0])
-        pathway = None
-        if kind != "PASSAGE" and rng.random() < profile.practice.pathway:
-            pathway = PATHWAYS[rng.randrange(len(PATHWAYS))]
-        return {
-            "encounter_id": self._id("E"),
-            "patient_id": self.pool.ipp[patient],
-            "finess_et": self.member.sites[rng.randrange(len(self.member.sites))],
-            "activity": activity,
-            "kind": kind,
-            "admitted_at": timeline.stamp(start[0], start[1], self._offsets),
-            "discharged_at": None if end is None else timeline.stamp(
-                end[0], end[1], self._offsets or explicit_end
-            ),
-            "age_at_admission": self.pool.age(patient, year, month),
-            "surgical_act": False if profile.has_surgery else None,
-            "eligible_pathway": pathway,
-            "unit": rng.choice(profile.units[unit_key]),
-        }
-
-    # ---- a month ------------------------------------------------------------------------------
+class MemberRun(MemberLedger):
+    """Generates one member's records month after month (call `run_month` in month order)."""
 
     def run_month(self, month: int, files: MonthFiles | None) -> None:
         """Generates month `month` (negative: warm-up, nothing written) into `files`."""
@@ -191,7 +86,12 @@ class MemberRun:
         if month != self._quiet_month:
             for _ in range(self._volume(volumes.consultations)):
                 self._consultation(rng, month, files)
-        self._messages(rng, month, files)
+        write_messages(
+            rng, files, self.timeline, month, self.profile.practice,
+            (*self.member.sites, self.member.finess_ej), self._cared,
+            self._emergency.difference(self._cared), self._all_eligible, lambda: self._id("M"),
+            self._offsets,
+        )
         base = self.profile.ipp_base
         for patient_id in sorted(self._referenced):
             files.patients.write(self.pool.row(int(patient_id[3:]) - base, month))
@@ -266,6 +166,8 @@ class MemberRun:
         day = rng.randint(timeline.first(month), timeline.last(month))
         minute = clamp_minute(rng.randrange(1440))
         duration = rng.randint(60, 720)
+        if 120 <= (minute + duration) % 1440 < 180:  # rather than a pile of 03:00 discharges
+            duration += 60
         end = later(day, minute, duration)
         known = end[0] <= timeline.last_day
         patient = self.pool.pick(rng)
@@ -309,7 +211,8 @@ class MemberRun:
         end_day = days[-1]
         if rng.random() < practice.letter:
             day = end_day + (0 if rng.random() < 0.4 else rng.randint(1, 8))
-            self.documents.document(rng, patient, LETTER, day, 17 * 60 + 45, link, unit)
+            minute = rng.randrange(16 * 60, 19 * 60)
+            self.documents.document(rng, patient, LETTER, day, minute, link, unit)
         if rng.random() < practice.prescription:
             self.documents.prescriptions(rng, patient, end_day, 16 * 60, link, unit)
 
@@ -357,7 +260,7 @@ class MemberRun:
             if rng.random() < (imaging if index else 3 * imaging):
                 documents.imaging_report(rng, patient, day, start + 90, link)
 
-    # ---- consultations, messages -------------------------------------------------------------
+    # ---- consultations -------------------------------------------------------------
 
     def _consultation(self, rng: random.Random, month: int, files: MonthFiles) -> None:
         timeline, practice, documents = self.timeline, self.profile.practice, self.documents
@@ -391,42 +294,3 @@ class MemberRun:
             documents.lab_report(rng, patient, *later(day, minute, rng.randint(30, 600)), link)
         if rng.random() < practice.imaging_per_consultation:
             documents.imaging_report(rng, patient, *later(day, minute, rng.randint(30, 300)), link)
-
-    def _messages(self, rng: random.Random, month: int, files: MonthFiles) -> None:
-        """MSSanté messages of the month: PRO to correspondents, CITOYENNE to patients."""
-        timeline, practice = self.timeline, self.profile.practice
-        senders = (*self.member.sites, self.member.finess_ej)
-        first, last = timeline.first(month), timeline.last(month)
-
-        def send(patient_id: str, channel: str, to_correspondent: bool | None,
-                 with_cda: bool | None, attachment: bool | None) -> None:
-            files.messages.write({
-                "message_id": self._id("M"),
-                "patient_id": patient_id,
-                "channel": channel,
-                "sent_at": timeline.stamp(rng.randint(first, last), daytime(rng), self._offsets),
-                "sender_finess": senders[rng.randrange(len(senders))],
-                "to_health_correspondent": to_correspondent,
-                "has_cda_xdm": with_cda,
-                "attachment_ins_qualified": attachment,
-            })
-
-        for patient_id, eligible in sorted(self._cared.items()):
-            if rng.random() < practice.pro_messages:
-                for _ in range(1 if rng.random() < 0.8 else 2):
-                    to_correspondent = rng.random() < 0.82
-                    draw = rng.random()
-                    with_cda = None if draw < 0.05 else draw < (0.78 if to_correspondent else 0.25)
-                    attachment = (rng.random() < 0.85) if with_cda else (
-                        None if rng.random() < 0.7 else rng.random() < 0.6
-                    )
-                    send(patient_id, "PRO", to_correspondent, with_cda, attachment)
-            chance = practice.citizen_messages if eligible or self._all_eligible else 0.08
-            if rng.random() < chance:
-                draw = rng.random()
-                attachment = None if draw < 0.6 else draw < 0.93
-                send(patient_id, "CITOYENNE", None, False if attachment is not None else None,
-                     attachment)
-        for patient_id in sorted(self._emergency.difference(self._cared)):
-            if rng.random() < 0.04:
-                send(patient_id, "PRO", True, rng.random() < 0.5, None)

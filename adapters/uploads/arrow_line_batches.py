@@ -34,7 +34,8 @@ class LineBatch:
 
 
 class MalformedCsv(Exception):
-    """Arrow met a row it cannot split: re-read the file with the exact reader."""
+    """Arrow met a row it cannot split, or a value spanning lines (which would shift its line
+    count): re-read the file with the exact reader."""
 
 
 def csv_batches_fast(path: Path, dialect: TextDialect, header: list[str]) -> Iterator[LineBatch]:
@@ -63,6 +64,8 @@ def _arrow_csv_batches(path: Path, dialect: TextDialect, header: list[str]) -> I
     )
     first_line = 2
     for record_batch in reader:
+        if any(pc.any(pc.match_substring(column, "\n")).as_py() for column in record_batch.columns):
+            raise MalformedCsv  # a quoted value spans lines: only the exact reader counts them
         count = record_batch.num_rows
         lines = pa.array(range(first_line, first_line + count), pa.int64())
         first_line += count

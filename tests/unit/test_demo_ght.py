@@ -166,7 +166,8 @@ def entity(referential: dict[str, Any], **capabilities: bool) -> dict[str, Any]:
         if all(legal_entity[name] is value for name, value in capabilities.items())
     ]
     assert matches, capabilities
-    return matches[0]
+    found: dict[str, Any] = matches[0]
+    return found
 
 
 # ---- determinism and shape -------------------------------------------------------------------
