@@ -43,7 +43,7 @@ async def run_demo(settings: Settings, month_count: int) -> None:
     async with httpx.AsyncClient(base_url=base_url, headers=keys["admin"]) as admin:
         await declare_referential(admin, demo.referential_path)
     await _upload_all(base_url, folder, keys)
-    print(  # noqa: T201 - the demo's whole point is to tell the newcomer where to look
+    print(
         f"\nDemo GHT {demo.ght_id} loaded ({', '.join(months)}). API: {base_url}/schema/swagger\n"
         + "\n".join(f"  {name:8} key: {header['authorization'].removeprefix('Bearer ')}"
                     for name, header in keys.items()),

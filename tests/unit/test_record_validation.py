@@ -123,3 +123,4 @@ def test_failing_rows_are_left_out_of_what_is_stored() -> None:
     _, validated = _check(RecordKind.ENCOUNTERS, [_encounter(), _encounter(kind="X"), _encounter()])
     columns, lines = validated.storable()  # type: ignore[attr-defined]
     assert lines.to_pylist() == [2, 4]
+    assert columns["kind"].to_pylist() == ["HOSPITALISATION", "HOSPITALISATION"]
