@@ -42,7 +42,8 @@ async def run_demo(settings: Settings, month_count: int) -> None:
     base_url = f"http://{settings.host}:{settings.port}"
     async with httpx.AsyncClient(base_url=base_url, headers=keys["admin"]) as admin:
         await declare_referential(admin, demo.referential_path)
-    await _upload_all(base_url, folder, keys)
+    declared_empty = {file.path for file in demo.files if file.empty}
+    await _upload_all(base_url, folder, keys, declared_empty)
     print(
         f"\nDemo GHT {demo.ght_id} loaded ({', '.join(months)}). API: {base_url}/schema/swagger\n"
         + "\n".join(f"  {name:8} key: {header['authorization'].removeprefix('Bearer ')}"
@@ -67,7 +68,9 @@ async def _demo_keys(runtime: Runtime, support_finess_ej: str, ght_id: str) -> d
     return headers
 
 
-async def _upload_all(base_url: str, folder: Path, keys: dict[str, dict[str, str]]) -> None:
+async def _upload_all(
+    base_url: str, folder: Path, keys: dict[str, dict[str, str]], declared_empty: set[Path]
+) -> None:
     """Each file uploaded with a member key of its own entity, as the member's interface would."""
     files = folder_files(folder)
     async with httpx.AsyncClient(base_url=base_url, headers=keys["admin"]) as admin:
@@ -81,7 +84,7 @@ async def _upload_all(base_url: str, folder: Path, keys: dict[str, dict[str, str
         async with httpx.AsyncClient(base_url=base_url) as client:
             for file in files:
                 client.headers.update(member_keys[file.finess_ej])
-                outcome: ImportOutcome = await upload_file(client, file)
+                outcome: ImportOutcome = await upload_file(client, file, allow_empty=file.path in declared_empty)
                 if outcome.status >= 300:
                     progress.console.print(f"[red]{file.path}: {outcome.status} {outcome.answer}")
                 progress.advance(task)

@@ -51,12 +51,11 @@ async def declare_referential(client: httpx.AsyncClient, referential_file: Path)
         await _put(client, f"/api/v1/sites/{site['finess_et']}", {k: v for k, v in site.items() if k != "finess_et"})
 
 
-async def upload_file(client: httpx.AsyncClient, file: FolderFile, charset: str | None = None) -> ImportOutcome:
+async def upload_file(client: httpx.AsyncClient, file: FolderFile, *, allow_empty: bool = False) -> ImportOutcome:
     media_type = _MEDIA_TYPES[file.path.suffix]
-    if charset:
-        media_type += f"; charset={charset}"
     url = f"/api/v1/legal-entities/{file.finess_ej}/periods/{file.period}/submissions/{file.kind}"
     answer = await client.post(url, content=_stream(file.path), headers={"content-type": media_type},
+                               params={"allow_empty": "true"} if allow_empty else {},
                                timeout=httpx.Timeout(600.0))
     return ImportOutcome(file, answer.status_code, answer.json())
 
