@@ -4,7 +4,7 @@ from collections.abc import AsyncGenerator
 from typing import Any
 
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.pg_api_key_store import PgApiKeyStore
@@ -15,25 +15,25 @@ from service.runtime import Runtime
 
 
 def provide_runtime(state: State) -> Runtime:
-    runtime: Runtime = state.runtime
+    runtime: NamedDependency[Runtime] = state.runtime
     return runtime
 
 
-async def provide_unit_of_work(runtime: Runtime) -> AsyncGenerator[AsyncConnection, None]:
+async def provide_unit_of_work(runtime: NamedDependency[Runtime]) -> AsyncGenerator[AsyncConnection, None]:
     """Commits when the handler succeeds, rolls back when it raises."""
     async with runtime.engine.begin() as connection:
         yield connection
 
 
-def provide_referential(unit_of_work: AsyncConnection) -> PgReferentialStore:
+def provide_referential(unit_of_work: NamedDependency[AsyncConnection]) -> PgReferentialStore:
     return PgReferentialStore(unit_of_work)
 
 
-def provide_api_keys(unit_of_work: AsyncConnection) -> PgApiKeyStore:
+def provide_api_keys(unit_of_work: NamedDependency[AsyncConnection]) -> PgApiKeyStore:
     return PgApiKeyStore(unit_of_work)
 
 
-def provide_history(unit_of_work: AsyncConnection) -> PgSubmissionHistory:
+def provide_history(unit_of_work: NamedDependency[AsyncConnection]) -> PgSubmissionHistory:
     return PgSubmissionHistory(unit_of_work)
 
 

@@ -1,6 +1,8 @@
 """API keys (admin only): issue one (its secret shown once), list them, revoke one."""
 
 from litestar import Controller, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 
 from adapters.persistence.pg_api_key_store import PgApiKeyStore
 from domain.access import Action, Principal, Role, authorise_action
@@ -14,32 +16,54 @@ class ApiKeyController(Controller):
     tags = ["access"]  # noqa: RUF012
 
     @post("/", operation_id="issueApiKey", summary="Issue an API key; its secret is shown only in this answer")
-    async def issue(self, data: ApiKeyBody, principal: Principal, api_keys: PgApiKeyStore) -> IssuedApiKeyView:
+    async def issue(
+        self,
+        data: JSONBody[ApiKeyBody],
+        principal: NamedDependency[Principal],
+        api_keys: NamedDependency[PgApiKeyStore],
+    ) -> IssuedApiKeyView:
         authorise_action(principal, Action.ADMINISTER)
         scope = _scope_of(data)
         issued = await api_keys.issue(data.name, scope)
-        return IssuedApiKeyView(key_id=issued.principal.key_id, name=issued.name, role=data.role,
-                                ght_id=scope.ght_id, finess_ejs=sorted(scope.finess_ejs),
-                                region=scope.region, secret=issued.secret)
+        return IssuedApiKeyView(
+            key_id=issued.principal.key_id,
+            name=issued.name,
+            role=data.role,
+            ght_id=scope.ght_id,
+            finess_ejs=sorted(scope.finess_ejs),
+            region=scope.region,
+            secret=issued.secret,
+        )
 
     @get("/", operation_id="listApiKeys", summary="List API keys (never their secrets)")
-    async def listing(self, principal: Principal, api_keys: PgApiKeyStore) -> list[ApiKeyView]:
+    async def listing(
+        self, principal: NamedDependency[Principal], api_keys: NamedDependency[PgApiKeyStore]
+    ) -> list[ApiKeyView]:
         authorise_action(principal, Action.ADMINISTER)
         return [
-            ApiKeyView(key_id=key.principal.key_id, name=key.name, role=key.principal.role.value,  # type: ignore[arg-type]
-                       ght_id=key.principal.ght_id, finess_ejs=sorted(key.principal.finess_ejs),
-                       region=key.principal.region, created_at=key.created_at, revoked_at=key.revoked_at)
+            ApiKeyView(
+                key_id=key.principal.key_id,
+                name=key.name,
+                role=key.principal.role.value,  # type: ignore[arg-type]
+                ght_id=key.principal.ght_id,
+                finess_ejs=sorted(key.principal.finess_ejs),
+                region=key.principal.region,
+                created_at=key.created_at,
+                revoked_at=key.revoked_at,
+            )
             for key in await api_keys.listing()
         ]
 
     @delete("/{key_id:str}", operation_id="revokeApiKey", summary="Revoke an API key")
-    async def revoke(self, key_id: str, principal: Principal, api_keys: PgApiKeyStore) -> None:
+    async def revoke(
+        self, key_id: FromPath[str], principal: NamedDependency[Principal], api_keys: NamedDependency[PgApiKeyStore]
+    ) -> None:
         authorise_action(principal, Action.ADMINISTER)
         if not await api_keys.revoke(key_id):
             raise NotFound("no such active API key")
 
 
-def _scope_of(data: ApiKeyBody) -> Principal:
+def _scope_of(data: JSONBody[ApiKeyBody]) -> Principal:
     """The scope a role needs: a GHT for the support, FINESS juridiques for a member, a region
     for an auditor, nothing for an admin."""
     role = Role(data.role)
@@ -55,7 +79,8 @@ def _scope_of(data: ApiKeyBody) -> Principal:
     if role is Role.ARS_AUDITOR and not data.region:
         raise InvalidInput("an ars_auditor key needs region")
     return Principal(
-        key_id="", role=role,
+        key_id="",
+        role=role,
         ght_id=data.ght_id if role is Role.GHT_SUPPORT else None,
         finess_ejs=frozenset(data.finess_ejs) if role is Role.MEMBER else frozenset(),
         region=data.region if role is Role.ARS_AUDITOR else None,

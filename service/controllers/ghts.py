@@ -1,6 +1,8 @@
 """GHTs: declare or update one (admin, or its support for its own), read one and its members."""
 
 from litestar import Controller, get, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 
 from adapters.persistence.pg_referential_store import PgReferentialStore
 from domain.access import Action, Principal, Role, authorise_action
@@ -18,8 +20,12 @@ class GhtController(Controller):
 
     @put("/{ght_id:str}", operation_id="putGht", summary="Declare a GHT or record a new version of it")
     async def put_ght(
-        self, ght_id: str, data: GhtBody, principal: Principal, referential: PgReferentialStore,
-        runtime: Runtime,
+        self,
+        ght_id: FromPath[str],
+        data: JSONBody[GhtBody],
+        principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore],
+        runtime: NamedDependency[Runtime],
     ) -> GhtView:
         if await referential.ght(ght_id) is None:
             authorise_action(principal, Action.ADMINISTER)  # only an admin creates a GHT
@@ -30,12 +36,20 @@ class GhtController(Controller):
         return ght_view(saved)
 
     @get("/{ght_id:str}", operation_id="getGht", summary="Read a GHT")
-    async def get_ght(self, ght_id: str, principal: Principal, referential: PgReferentialStore) -> GhtView:
+    async def get_ght(
+        self,
+        ght_id: FromPath[str],
+        principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore],
+    ) -> GhtView:
         return ght_view(await ght_in_scope(referential, principal, ght_id, Action.READ))
 
     @get("/{ght_id:str}/legal-entities", operation_id="listGhtMembers", summary="The GHT's member legal entities")
     async def members(
-        self, ght_id: str, principal: Principal, referential: PgReferentialStore
+        self,
+        ght_id: FromPath[str],
+        principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore],
     ) -> list[LegalEntityView]:
         await ght_in_scope(referential, principal, ght_id, Action.READ)
         members = await referential.legal_entities_of(ght_id)
@@ -45,6 +59,11 @@ class GhtController(Controller):
 
 
 def ght_view(ght: Ght) -> GhtView:
-    return GhtView(ght_id=ght.ght_id, name=ght.name, region=ght.region,
-                   support_finess_ej=ght.support_finess_ej, valid_from=ght.valid_from,
-                   recorded_at=ght.recorded_at)
+    return GhtView(
+        ght_id=ght.ght_id,
+        name=ght.name,
+        region=ght.region,
+        support_finess_ej=ght.support_finess_ej,
+        valid_from=ght.valid_from,
+        recorded_at=ght.recorded_at,
+    )

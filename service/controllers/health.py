@@ -3,6 +3,7 @@
 from typing import Any
 
 from litestar import Controller, Response, get
+from litestar.di import NamedDependency
 from sqlalchemy import text
 
 from adapters.persistence.schema_migrations import is_current
@@ -18,7 +19,7 @@ class HealthController(Controller):
         return {"status": "ok"}
 
     @get("/ready", operation_id="ready", summary="Readiness: database reachable and migrations current")
-    async def ready(self, runtime: Runtime) -> Response[dict[str, Any]]:
+    async def ready(self, runtime: NamedDependency[Runtime]) -> Response[dict[str, Any]]:
         try:
             async with runtime.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))

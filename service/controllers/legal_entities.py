@@ -1,6 +1,8 @@
 """Legal entities (FINESS juridique): declare or version one, read it, list its sites."""
 
 from litestar import Controller, get, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 
 from adapters.persistence.pg_referential_store import PgReferentialStore
 from domain.access import Action, Principal
@@ -25,11 +27,18 @@ class LegalEntityController(Controller):
     path = "/api/v1/legal-entities"
     tags = ["referential"]  # noqa: RUF012
 
-    @put("/{finess_ej:str}", operation_id="putLegalEntity",
-         summary="Declare a legal entity or record a new version (effective from valid_from)")
+    @put(
+        "/{finess_ej:str}",
+        operation_id="putLegalEntity",
+        summary="Declare a legal entity or record a new version (effective from valid_from)",
+    )
     async def put_entity(
-        self, finess_ej: str, data: LegalEntityBody, principal: Principal,
-        referential: PgReferentialStore, runtime: Runtime,
+        self,
+        finess_ej: FromPath[str],
+        data: JSONBody[LegalEntityBody],
+        principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore],
+        runtime: NamedDependency[Runtime],
     ) -> LegalEntityView:
         if await referential.entity_scope(finess_ej) is not None:
             await entity_in_scope(referential, principal, finess_ej, Action.MANAGE_REFERENTIAL)
@@ -40,7 +49,10 @@ class LegalEntityController(Controller):
 
     @get("/{finess_ej:str}", operation_id="getLegalEntity", summary="Read a legal entity (current version)")
     async def get_entity(
-        self, finess_ej: str, principal: Principal, referential: PgReferentialStore
+        self,
+        finess_ej: FromPath[str],
+        principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore],
     ) -> LegalEntityView:
         await entity_in_scope(referential, principal, finess_ej, Action.READ)
         entity = await referential.legal_entity(finess_ej)
@@ -49,21 +61,26 @@ class LegalEntityController(Controller):
 
     @get("/{finess_ej:str}/sites", operation_id="listLegalEntitySites", summary="The entity's sites")
     async def sites(
-        self, finess_ej: str, principal: Principal, referential: PgReferentialStore
+        self,
+        finess_ej: FromPath[str],
+        principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore],
     ) -> list[SiteView]:
         await entity_in_scope(referential, principal, finess_ej, Action.READ)
         return [site_view(site) for site in await referential.sites_of(finess_ej)]
 
 
-def _entity(finess_ej: str, data: LegalEntityBody, valid_from: object) -> LegalEntity:
+def _entity(finess_ej: str, data: JSONBody[LegalEntityBody], valid_from: object) -> LegalEntity:
     policies = data.policies
     if len(set(data.candidate_indicators)) != len(data.candidate_indicators):
         raise InvalidInput("candidate_indicators lists an indicator twice")
     return LegalEntity(
-        finess_ej=finess_ej, name=data.name, ght_id=data.ght_id, department=data.department,
+        finess_ej=finess_ej,
+        name=data.name,
+        ght_id=data.ght_id,
+        department=data.department,
         valid_from=valid_from,  # type: ignore[arg-type]
-        capabilities=Capabilities(data.has_surgery, data.has_ace, data.has_internal_lab,
-                                  data.has_imaging, data.is_had),
+        capabilities=Capabilities(data.has_surgery, data.has_ace, data.has_internal_lab, data.has_imaging, data.is_had),
         policies=Policies(
             mes_mode=MesMode(policies.mes_mode),
             unit_override={key: CountingUnit(value) for key, value in policies.unit_override.items()},
@@ -82,13 +99,19 @@ def _entity(finess_ej: str, data: LegalEntityBody, valid_from: object) -> LegalE
 def entity_view(entity: LegalEntity) -> LegalEntityView:
     policies = entity.policies
     return LegalEntityView(
-        finess_ej=entity.finess_ej, name=entity.name, ght_id=entity.ght_id, department=entity.department,
+        finess_ej=entity.finess_ej,
+        name=entity.name,
+        ght_id=entity.ght_id,
+        department=entity.department,
         candidate_indicators=list(entity.candidate_indicators),  # type: ignore[arg-type]
         sunes_achieved=sorted(entity.sunes_achieved),  # type: ignore[arg-type]
-        has_surgery=entity.capabilities.has_surgery, has_ace=entity.capabilities.has_ace,
+        has_surgery=entity.capabilities.has_surgery,
+        has_ace=entity.capabilities.has_ace,
         has_internal_lab=entity.capabilities.has_internal_lab,
-        has_imaging=entity.capabilities.has_imaging, is_had=entity.capabilities.is_had,
-        had_no_ods_attestation=entity.had_no_ods_attestation, active=entity.active,
+        has_imaging=entity.capabilities.has_imaging,
+        is_had=entity.capabilities.is_had,
+        had_no_ods_attestation=entity.had_no_ods_attestation,
+        active=entity.active,
         policies=PoliciesBody(
             mes_mode=policies.mes_mode.value,  # type: ignore[arg-type]
             unit_override={key: value.value for key, value in policies.unit_override.items()},  # type: ignore[misc]
@@ -97,5 +120,6 @@ def entity_view(entity: LegalEntity) -> LegalEntityView:
             require_datamatrix=policies.require_datamatrix,
             mss_weighting=policies.mss_weighting.value,  # type: ignore[arg-type]
         ),
-        valid_from=entity.valid_from, recorded_at=entity.recorded_at,
+        valid_from=entity.valid_from,
+        recorded_at=entity.recorded_at,
     )

@@ -4,6 +4,8 @@ import asyncio
 from typing import Any
 
 from litestar import Controller, Request, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 
 from adapters.persistence.pg_referential_store import PgReferentialStore
 from adapters.referential.finess_extract_reader import (
@@ -30,8 +32,12 @@ class SiteController(Controller):
 
     @put("/sites/{finess_et:str}", operation_id="putSite", summary="Declare a site or record a new version")
     async def put_site(
-        self, finess_et: str, data: SiteBody, principal: Principal, referential: PgReferentialStore,
-        runtime: Runtime,
+        self,
+        finess_et: FromPath[str],
+        data: JSONBody[SiteBody],
+        principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore],
+        runtime: NamedDependency[Runtime],
     ) -> SiteView:
         existing = await referential.site(finess_et)
         if existing is not None:
@@ -42,23 +48,36 @@ class SiteController(Controller):
         return site_view(site)
 
     @get("/sites/{finess_et:str}", operation_id="getSite", summary="Read a site")
-    async def get_site(self, finess_et: str, principal: Principal, referential: PgReferentialStore) -> SiteView:
+    async def get_site(
+        self,
+        finess_et: FromPath[str],
+        principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore],
+    ) -> SiteView:
         site = await referential.site(finess_et)
         if site is None:
             raise NotFound("no such site")
         await entity_in_scope(referential, principal, site.finess_ej, Action.READ)
         return site_view(site)
 
-    @post("/referential/finess-extract", operation_id="importFinessExtract", request_max_body_size=None,
-          summary="Import the public FINESS extract: record the sites of the known legal entities")
+    @post(
+        "/referential/finess-extract",
+        operation_id="importFinessExtract",
+        request_max_body_size=None,
+        summary="Import the public FINESS extract: record the sites of the known legal entities",
+    )
     async def import_extract(
-        self, request: Request[Any, Any, Any], principal: Principal, referential: PgReferentialStore,
-        runtime: Runtime,
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore],
+        runtime: NamedDependency[Runtime],
     ) -> FinessImportView:
         authorise_action(principal, Action.MANAGE_REFERENTIAL)
         body = await uploaded_body(request, runtime.settings.max_upload_bytes)
-        spooled = await spool_upload(body.chunks, runtime.settings.data_dir / "spool",
-                                     runtime.settings.max_upload_bytes)
+        spooled = await spool_upload(
+            body.chunks, runtime.settings.data_dir / "spool", runtime.settings.max_upload_bytes
+        )
         try:
             entities = await _manageable_entities(referential, principal)
             sites, issues, of_unknown = await asyncio.to_thread(_sites_of, spooled.path, entities)
@@ -73,13 +92,17 @@ class SiteController(Controller):
             await referential.put_site(Site(found.finess_et, found.finess_ej, found.name, today))
             recorded += 1
         return FinessImportView(
-            sites_recorded=recorded, sites_unchanged=len(sites) - recorded,
-            sites_of_unknown_entities=of_unknown, issue_total=len(issues),
+            sites_recorded=recorded,
+            sites_unchanged=len(sites) - recorded,
+            sites_of_unknown_entities=of_unknown,
+            issue_total=len(issues),
             issues=[LineIssueView(line=issue.line, reason=issue.reason) for issue in issues[:_LISTED_ISSUES]],
         )
 
 
-async def _manageable_entities(referential: PgReferentialStore, principal: Principal) -> set[str]:
+async def _manageable_entities(
+    referential: NamedDependency[PgReferentialStore], principal: NamedDependency[Principal]
+) -> set[str]:
     """FINESS juridiques whose sites the caller may record: its GHT's members, or all for an admin."""
     if principal.role is Role.GHT_SUPPORT and principal.ght_id:
         return {entity.finess_ej for entity in await referential.legal_entities_of(principal.ght_id)}
@@ -101,5 +124,11 @@ def _sites_of(path: Any, entities: set[str]) -> tuple[list[FinessSite], list[Fin
 
 
 def site_view(site: Site) -> SiteView:
-    return SiteView(finess_et=site.finess_et, finess_ej=site.finess_ej, name=site.name, active=site.active,
-                    valid_from=site.valid_from, recorded_at=site.recorded_at)
+    return SiteView(
+        finess_et=site.finess_et,
+        finess_ej=site.finess_ej,
+        name=site.name,
+        active=site.active,
+        valid_from=site.valid_from,
+        recorded_at=site.recorded_at,
+    )

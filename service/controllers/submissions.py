@@ -1,10 +1,11 @@
 """Monthly submissions: upload one file, list a month's versions, read a refusal's errors."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
 
 from adapters.persistence.pg_referential_store import PgReferentialStore
 from adapters.persistence.pg_submission_history import PgSubmissionHistory
@@ -31,70 +32,120 @@ class SubmissionController(Controller):
 
     @post(
         "/legal-entities/{finess_ej:str}/periods/{period:str}/submissions/{kind:str}",
-        operation_id="uploadSubmission", request_max_body_size=None, status_code=201,
+        operation_id="uploadSubmission",
+        request_max_body_size=None,
+        status_code=201,
         summary="Upload one monthly file (CSV or NDJSON) of one record kind",
         description="Raw body (text/csv, application/x-ndjson; charset= for Latin-1) or a multipart "
-                    "part named 'file'. 201 with a new version; 200 when the same file is already the "
-                    "current version, or for a dry run; 422 with every error when refused.",
+        "part named 'file'. 201 with a new version; 200 when the same file is already the "
+        "current version, or for a dry run; 422 with every error when refused.",
     )
     async def upload(
-        self, request: Request[Any, Any, Any], finess_ej: str, period: str, kind: str,
-        principal: Principal, runtime: Runtime,
-        dry_run: bool = Parameter(default=False, description="validate only, store nothing"),
-        allow_empty: bool = Parameter(default=False, description="accept a file with no records"),
+        self,
+        request: Request[Any, Any, Any],
+        finess_ej: FromPath[str],
+        period: FromPath[str],
+        kind: FromPath[str],
+        principal: NamedDependency[Principal],
+        runtime: NamedDependency[Runtime],
+        dry_run: Annotated[bool, QueryParameter(description="validate only, store nothing")] = False,
+        allow_empty: Annotated[bool, QueryParameter(description="accept a file with no records")] = False,
     ) -> Response[ReceiptView]:
         month, record_kind = await check_upload_target(runtime, principal, finess_ej, period, kind)
         body = await uploaded_body(request, runtime.settings.max_upload_bytes)
-        receipt = await receive_upload(runtime, principal, finess_ej, month, record_kind, body,
-                                       dry_run=dry_run, allow_empty=allow_empty)
-        view = ReceiptView(submission_id=receipt.submission_id, version=receipt.version,
-                           row_count=receipt.row_count, created=receipt.created, dry_run=receipt.dry_run,
-                           content_sha256=receipt.content_sha256, warnings=list(receipt.warnings))
+        receipt = await receive_upload(
+            runtime, principal, finess_ej, month, record_kind, body, dry_run=dry_run, allow_empty=allow_empty
+        )
+        view = ReceiptView(
+            submission_id=receipt.submission_id,
+            version=receipt.version,
+            row_count=receipt.row_count,
+            created=receipt.created,
+            dry_run=receipt.dry_run,
+            content_sha256=receipt.content_sha256,
+            warnings=list(receipt.warnings),
+        )
         return Response(view, status_code=201 if receipt.created else 200)
 
-    @get("/legal-entities/{finess_ej:str}/periods/{period:str}/submissions", operation_id="listSubmissions",
-         summary="Every upload of the month, accepted (with version) or refused")
+    @get(
+        "/legal-entities/{finess_ej:str}/periods/{period:str}/submissions",
+        operation_id="listSubmissions",
+        summary="Every upload of the month, accepted (with version) or refused",
+    )
     async def listing(
-        self, finess_ej: str, period: str, principal: Principal, referential: PgReferentialStore,
-        history: PgSubmissionHistory,
+        self,
+        finess_ej: FromPath[str],
+        period: FromPath[str],
+        principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore],
+        history: NamedDependency[PgSubmissionHistory],
     ) -> list[SubmissionView]:
         await entity_in_scope(referential, principal, finess_ej, Action.READ)
         return [_view(summary) for summary in await history.of_period(finess_ej, Period.parse(period).label)]
 
-    @get("/submissions/{submission_id:int}/errors", operation_id="getSubmissionErrors",
-         summary="The errors that refused an upload (first 1,000 and the total)")
+    @get(
+        "/submissions/{submission_id:int}/errors",
+        operation_id="getSubmissionErrors",
+        summary="The errors that refused an upload (first 1,000 and the total)",
+    )
     async def errors(
-        self, submission_id: int, principal: Principal, referential: PgReferentialStore,
-        history: PgSubmissionHistory,
+        self,
+        submission_id: FromPath[int],
+        principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore],
+        history: NamedDependency[PgSubmissionHistory],
     ) -> IssuesView:
         summary = await history.summary(submission_id)
         if summary is None:
             raise NotFound("no such submission")
         await entity_in_scope(referential, principal, summary.finess_ej, Action.READ)
         report = await history.issues(submission_id)
-        return IssuesView(submission_id=submission_id, error_total=report.total, errors=[
-            IssueView(line=issue.line, field=issue.field, reason=issue.reason, value=issue.value)
-            for issue in report.issues
-        ])
+        return IssuesView(
+            submission_id=submission_id,
+            error_total=report.total,
+            errors=[
+                IssueView(line=issue.line, field=issue.field, reason=issue.reason, value=issue.value)
+                for issue in report.issues
+            ],
+        )
 
-    @get("/legal-entities/{finess_ej:str}/records", operation_id="countCurrentRecords",
-         summary="How many records of each kind count now (or as of an instant): latest state per id")
+    @get(
+        "/legal-entities/{finess_ej:str}/records",
+        operation_id="countCurrentRecords",
+        summary="How many records of each kind count now (or as of an instant): latest state per id",
+    )
     async def record_counts(
-        self, finess_ej: str, principal: Principal, referential: PgReferentialStore,
-        history: PgSubmissionHistory, runtime: Runtime, as_of: datetime | None = None,
+        self,
+        finess_ej: FromPath[str],
+        principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore],
+        history: NamedDependency[PgSubmissionHistory],
+        runtime: NamedDependency[Runtime],
+        as_of: Annotated[datetime | None, QueryParameter(description="default: now")] = None,
     ) -> RecordCountsView:
         await entity_in_scope(referential, principal, finess_ej, Action.READ)
         instant = as_of or runtime.clock()
         counts = await history.current_record_counts(finess_ej, instant)
-        return RecordCountsView(finess_ej=finess_ej, as_of=instant,
-                                records={kind.value: count for kind, count in counts.items()})  # type: ignore[misc]
+        return RecordCountsView(
+            finess_ej=finess_ej, as_of=instant, records={kind.value: count for kind, count in counts.items()}
+        )  # type: ignore[misc]
 
 
 def _view(summary: SubmissionSummary) -> SubmissionView:
     return SubmissionView(
-        submission_id=summary.submission_id, finess_ej=summary.finess_ej, period=summary.period,
-        kind=summary.kind.value, status=summary.status.value, version=summary.version,  # type: ignore[arg-type]
-        content_sha256=summary.content_sha256, size_bytes=summary.size_bytes, row_count=summary.row_count,
-        file_format=summary.file_format, encoding=summary.encoding, delimiter=summary.delimiter,  # type: ignore[arg-type]
-        uploaded_by=summary.uploaded_by, received_at=summary.received_at, issue_total=summary.issue_total,
+        submission_id=summary.submission_id,
+        finess_ej=summary.finess_ej,
+        period=summary.period,
+        kind=summary.kind,
+        status=summary.status,
+        version=summary.version,
+        content_sha256=summary.content_sha256,
+        size_bytes=summary.size_bytes,
+        row_count=summary.row_count,
+        file_format=summary.file_format,
+        encoding=summary.encoding,
+        delimiter=summary.delimiter,
+        uploaded_by=summary.uploaded_by,
+        received_at=summary.received_at,
+        issue_total=summary.issue_total,
     )

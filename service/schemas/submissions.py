@@ -5,6 +5,9 @@ from typing import Literal
 
 import msgspec
 
+from domain.submissions.record_kinds import RecordKind
+from domain.submissions.submission import SubmissionStatus
+
 RecordKindName = Literal["patients", "encounters", "consultations", "documents", "messages"]
 
 
@@ -22,13 +25,13 @@ class SubmissionView(msgspec.Struct, kw_only=True):
     submission_id: int
     finess_ej: str
     period: str
-    kind: RecordKindName
-    status: Literal["accepted", "refused"]
+    kind: RecordKind
+    status: SubmissionStatus
     version: int | None
     content_sha256: str
     size_bytes: int
     row_count: int
-    file_format: Literal["csv", "ndjson"]
+    file_format: str  # csv or ndjson
     encoding: str | None
     delimiter: str | None
     uploaded_by: str
