@@ -83,6 +83,7 @@ class PgSubmissionStore:
     ) -> SubmissionReceipt:
         async with connection.transaction():
             await connection.execute("SET LOCAL TimeZone = 'Europe/Paris'")
+            await connection.execute("SET LOCAL work_mem = '256MB'")  # the file-wide checks hash in memory
             await connection.execute(
                 "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
                 f"submission/{request.finess_ej}/{request.period.label}/{request.kind.value}",
@@ -105,10 +106,20 @@ class PgSubmissionStore:
                 request.finess_ej, request.period.label, request.kind.value, version, spooled.sha256,
                 spooled.size, file_format.value, request.allow_empty, request.uploaded_by,
             )
-            await self._copy_rows(connection, submission_id, request.kind, spooled, file_format,
-                                  reading, context, sink)
-            warnings = await check_copied_rows(connection, submission_id, request.kind,
-                                               request.finess_ej, request.period.ends_at, sink)
+            table = record_table_name(request.kind)
+            copy = (connection, submission_id, request.kind, spooled, file_format, reading, context, sink)
+            try:
+                await self._copy_rows(table, *copy)
+                duplicates_possible = False
+            except asyncpg.UniqueViolationError:
+                # Duplicate ids: copy again into a table without the unique index, to list them all.
+                table = f"diagnostic_{table}"
+                await connection.execute(
+                    f"CREATE TEMP TABLE {table} (LIKE {record_table_name(request.kind)}) ON COMMIT DROP")
+                await self._copy_rows(table, *copy)
+                duplicates_possible = True
+            warnings = await check_copied_rows(connection, table, submission_id, request.kind, request.finess_ej,
+                                               request.period.ends_at, sink, duplicates=duplicates_possible)
             if not sink and reading.rows == 0 and not request.allow_empty:
                 sink.add(RecordIssue(1, "", _EMPTY))
             if sink:
@@ -128,10 +139,13 @@ class PgSubmissionStore:
             return receipt
 
     async def _copy_rows(
-        self, connection: asyncpg.Connection, submission_id: int, kind: RecordKind,
+        self, table: str, connection: asyncpg.Connection, submission_id: int, kind: RecordKind,
         spooled: SpooledFile, file_format: FileFormat, reading: UploadReading,
         context: UploadContext, sink: IssueSink,
     ) -> None:
+        """Stream the file's valid rows into `table`; any failure leaves nothing of them behind."""
+        reading.rows = 0
+        sink.clear()
         spec = RECORD_KINDS[kind]
         columns = ["submission_id", "line_no", *storage_columns(kind)]
         while True:
@@ -140,9 +154,7 @@ class PgSubmissionStore:
                     chunks = iterate_in_thread(lambda: storage_chunks(
                         spooled, file_format, reading, spec, context, sink, submission_id,
                         self._batch_rows))
-                    await connection.copy_to_table(
-                        record_table_name(kind), source=_csv_bytes(chunks), columns=columns, format="csv",
-                    )
+                    await connection.copy_to_table(table, source=_csv_bytes(chunks), columns=columns, format="csv")
                 return
             except MalformedCsv:
                 reading.rows = 0

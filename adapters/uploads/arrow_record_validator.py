@@ -16,8 +16,8 @@ from adapters.uploads.issue_sink import IssueSink
 from domain.errors import RecordIssue
 from domain.submissions.record_kinds import FieldSpec, FieldType, RecordKindSpec
 
-_TRUE = pa.array(["true", "1", "oui"])
-_FALSE = pa.array(["false", "0", "non"])
+_TRUE = pa.array([spelling for word in ("true", "oui") for spelling in (word, word.upper(), word.title())] + ["1"])
+_FALSE = pa.array([spelling for word in ("false", "non") for spelling in (word, word.upper(), word.title())] + ["0"])
 _DATETIME = (
     r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
     r"([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-](0\d|1[0-4]):?[0-5]\d)?)?$"
@@ -25,6 +25,7 @@ _DATETIME = (
 _INT = r"^\d{1,6}$"
 _INS_FORMAT = r"^[1-8]\d{4}(\d{2}|2A|2B)\d{8}$"
 _NULL = pa.scalar(None, pa.string())
+_FREE_TEXT = (FieldType.TEXT, FieldType.PATIENT_ID)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,17 +97,17 @@ def _checked(column: pa.Array, field: FieldSpec, context: UploadContext, issues:
     name = field.name
     if field.required:
         issues.report(pc.is_null(column), None, name, "required")
-    too_long = pc.greater(pc.utf8_length(column), field.max_length)
-    issues.report(too_long, None, name, f"longer than {field.max_length} characters")
+    if field.type in _FREE_TEXT:  # the other types' own checks bound their length
+        too_long = pc.greater(pc.utf8_length(column), field.max_length)
+        issues.report(too_long, None, name, f"longer than {field.max_length} characters")
     match field.type:
         case FieldType.ENUM:
             issues.report(_not_in(column, pa.array(field.values)), shown, name,
                           f"not one of {', '.join(field.values)}")
         case FieldType.BOOL:
-            lowered = pc.utf8_lower(column)
-            truthy, falsy = pc.is_in(lowered, _TRUE), pc.is_in(lowered, _FALSE)
+            truthy, falsy = pc.is_in(column, _TRUE), pc.is_in(column, _FALSE)
             issues.report(pc.and_(pc.is_valid(column), pc.invert(pc.or_(truthy, falsy))), shown, name,
-                          "not a boolean (true/false, 1/0, oui/non)")
+                          "not a boolean (true/false, 1/0, oui/non, in lower, upper or title case)")
             return pc.if_else(truthy, "t", pc.if_else(falsy, "f", _NULL))
         case FieldType.INT:
             issues.report(pc.invert(pc.match_substring_regex(column, _INT)), shown, name,
@@ -135,17 +136,23 @@ def _not_in(column: pa.Array, allowed: pa.Array) -> pa.Array:
 
 
 def _blank_to_null(column: pa.Array) -> pa.Array:
-    trimmed = pc.utf8_trim_whitespace(column)
-    return pc.if_else(pc.equal(trimmed, ""), _NULL, trimmed)
+    """Surrounding spaces (ASCII) are not part of a value; a cell of spaces is empty."""
+    trimmed = pc.ascii_trim_whitespace(column)
+    blank = pc.equal(pc.binary_length(trimmed), 0)
+    return pc.if_else(blank, _NULL, trimmed) if pc.any(blank).as_py() else trimmed
 
 
 def _invalid_datetime(column: pa.Array) -> pa.Array:
-    """Wrong shape, or a calendar day that does not exist (2025-02-30)."""
-    shape_ok = pc.match_substring_regex(column, _DATETIME)
-    day = pc.utf8_slice_codeunits(column, 0, 10)
-    parsed = pc.strptime(day, format="%Y-%m-%d", unit="s", error_is_null=True)
-    day_ok = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), day)
-    return pc.and_(pc.is_valid(column), pc.invert(pc.and_(shape_ok, pc.fill_null(day_ok, False))))
+    """Wrong shape, or a calendar day that does not exist (2025-02-30).
+
+    A nonexistent day parses as a later one (30 February gives 2 March), so the parsed day of
+    month differing from the written one reveals it.
+    """
+    shape_ok = pc.fill_null(pc.match_substring_regex(column, _DATETIME), False)
+    written = pc.if_else(shape_ok, column, "2000-01-01")
+    parsed = pc.strptime(pc.utf8_slice_codeunits(written, 0, 10), format="%Y-%m-%d", unit="s")
+    day_ok = pc.equal(pc.day(parsed), pc.cast(pc.utf8_slice_codeunits(written, 8, 10), pa.int64()))
+    return pc.and_(pc.is_valid(column), pc.invert(pc.and_(shape_ok, day_ok)))
 
 
 def _invalid_ins(column: pa.Array) -> pa.Array:

@@ -87,7 +87,7 @@ def _batches(
     if reading.restarted_exact:
         yield from csv_batches_exact(spooled.path, dialect, header, batch_rows, sink)
     else:
-        yield from csv_batches_fast(spooled.path, dialect, header)
+        yield from csv_batches_fast(spooled.path, dialect, header, spooled.lines)
 
 
 def _header_is_usable(header: list[str], spec: RecordKindSpec, sink: IssueSink) -> bool:

@@ -25,6 +25,7 @@ class SpooledFile:
     size: int
     is_valid_utf8: bool
     sample: bytes  # the first bytes, for dialect detection
+    lines: int  # physical lines, the last one counted even without its newline
 
     def remove(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -39,6 +40,8 @@ async def spool_upload(chunks: AsyncIterator[bytes], folder: Path, max_bytes: in
     decoder = codecs.getincrementaldecoder("utf-8")()
     is_utf8 = True
     size = 0
+    newlines = 0
+    last_byte = b"\n"
     sample = b""
     pending: list[bytes] = []
     pending_size = 0
@@ -48,6 +51,8 @@ async def spool_upload(chunks: AsyncIterator[bytes], folder: Path, max_bytes: in
             if size > max_bytes:
                 raise UploadTooLarge(f"the upload exceeds the limit of {max_bytes} bytes")
             digest.update(chunk)
+            newlines += chunk.count(b"\n")
+            last_byte = chunk[-1:] or last_byte
             if len(sample) < SAMPLE_BYTES:
                 sample += chunk[: SAMPLE_BYTES - len(sample)]
             if is_utf8:
@@ -72,4 +77,5 @@ async def spool_upload(chunks: AsyncIterator[bytes], folder: Path, max_bytes: in
         handle.close()
         path.unlink(missing_ok=True)
         raise
-    return SpooledFile(path, digest.hexdigest(), size, is_utf8, sample)
+    lines = newlines + (0 if last_byte == b"\n" else 1)
+    return SpooledFile(path, digest.hexdigest(), size, is_utf8, sample, lines)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 19:42:04.139163
+Create Date: 2026-11-23 20:02:39.364072
 """
 from collections.abc import Sequence
 
@@ -33,20 +33,20 @@ def upgrade() -> None:
     sa.Column('submission_id', sa.BigInteger(), nullable=False),
     sa.Column('line_no', sa.Integer(), nullable=False),
     sa.Column('consultation_id', sa.Text(), nullable=False),
-    sa.Column('patient_pseudonym', sa.LargeBinary(), nullable=False),
+    sa.Column('patient_pseudonym', sa.Uuid(as_uuid=False), nullable=False),
     sa.Column('finess_et', sa.Text(), nullable=False),
     sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('ace_billed', sa.Boolean(), nullable=False),
     sa.Column('eligible_pathway', sa.Text(), nullable=True)
     )
-    op.create_index('ix_consultation_record_submission', 'consultation_record', ['submission_id'], unique=False)
+    op.create_index('ux_consultation_record_key', 'consultation_record', ['submission_id', 'consultation_id'], unique=True)
     op.create_table('document_record',
     sa.Column('submission_id', sa.BigInteger(), nullable=False),
     sa.Column('line_no', sa.Integer(), nullable=False),
     sa.Column('document_id', sa.Text(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=True),
     sa.Column('report_id', sa.Text(), nullable=True),
-    sa.Column('patient_pseudonym', sa.LargeBinary(), nullable=False),
+    sa.Column('patient_pseudonym', sa.Uuid(as_uuid=False), nullable=False),
     sa.Column('encounter_id', sa.Text(), nullable=True),
     sa.Column('consultation_id', sa.Text(), nullable=True),
     sa.Column('stay_group_id', sa.Text(), nullable=True),
@@ -64,12 +64,12 @@ def upgrade() -> None:
     sa.Column('modality', sa.Text(), nullable=True),
     sa.Column('unit', sa.Text(), nullable=True)
     )
-    op.create_index('ix_document_record_submission', 'document_record', ['submission_id'], unique=False)
+    op.create_index('ux_document_record_key', 'document_record', ['submission_id', 'document_id', 'version'], unique=True)
     op.create_table('encounter_record',
     sa.Column('submission_id', sa.BigInteger(), nullable=False),
     sa.Column('line_no', sa.Integer(), nullable=False),
     sa.Column('encounter_id', sa.Text(), nullable=False),
-    sa.Column('patient_pseudonym', sa.LargeBinary(), nullable=False),
+    sa.Column('patient_pseudonym', sa.Uuid(as_uuid=False), nullable=False),
     sa.Column('finess_et', sa.Text(), nullable=False),
     sa.Column('activity', sa.Text(), nullable=False),
     sa.Column('kind', sa.Text(), nullable=False),
@@ -81,7 +81,7 @@ def upgrade() -> None:
     sa.Column('eligible_pathway', sa.Text(), nullable=True),
     sa.Column('unit', sa.Text(), nullable=True)
     )
-    op.create_index('ix_encounter_record_submission', 'encounter_record', ['submission_id'], unique=False)
+    op.create_index('ux_encounter_record_key', 'encounter_record', ['submission_id', 'encounter_id'], unique=True)
     op.create_table('ght_version',
     sa.Column('ght_id', sa.Text(), nullable=False),
     sa.Column('valid_from', sa.Date(), nullable=False),
@@ -115,7 +115,7 @@ def upgrade() -> None:
     sa.Column('submission_id', sa.BigInteger(), nullable=False),
     sa.Column('line_no', sa.Integer(), nullable=False),
     sa.Column('message_id', sa.Text(), nullable=False),
-    sa.Column('patient_pseudonym', sa.LargeBinary(), nullable=False),
+    sa.Column('patient_pseudonym', sa.Uuid(as_uuid=False), nullable=False),
     sa.Column('channel', sa.Text(), nullable=False),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('sender_finess', sa.Text(), nullable=False),
@@ -123,18 +123,18 @@ def upgrade() -> None:
     sa.Column('has_cda_xdm', sa.Boolean(), nullable=True),
     sa.Column('attachment_ins_qualified', sa.Boolean(), nullable=True)
     )
-    op.create_index('ix_message_record_submission', 'message_record', ['submission_id'], unique=False)
+    op.create_index('ux_message_record_key', 'message_record', ['submission_id', 'message_id'], unique=True)
     op.create_table('patient_record',
     sa.Column('submission_id', sa.BigInteger(), nullable=False),
     sa.Column('line_no', sa.Integer(), nullable=False),
-    sa.Column('patient_pseudonym', sa.LargeBinary(), nullable=False),
-    sa.Column('ins_pseudonym', sa.LargeBinary(), nullable=True),
+    sa.Column('patient_pseudonym', sa.Uuid(as_uuid=False), nullable=False),
+    sa.Column('ins_pseudonym', sa.Uuid(as_uuid=False), nullable=True),
     sa.Column('identity_status', sa.Text(), nullable=False),
     sa.Column('identity_doubtful', sa.Boolean(), nullable=True),
     sa.Column('identity_fictitious', sa.Boolean(), nullable=True),
     sa.Column('mes_status', sa.Text(), nullable=True)
     )
-    op.create_index('ix_patient_record_submission', 'patient_record', ['submission_id'], unique=False)
+    op.create_index('ux_patient_record_key', 'patient_record', ['submission_id', 'patient_pseudonym'], unique=True)
     op.create_table('site_version',
     sa.Column('finess_et', sa.Text(), nullable=False),
     sa.Column('valid_from', sa.Date(), nullable=False),
@@ -176,18 +176,18 @@ def downgrade() -> None:
     op.drop_table('submission')
     op.drop_index(op.f('ix_site_version_finess_ej'), table_name='site_version')
     op.drop_table('site_version')
-    op.drop_index('ix_patient_record_submission', table_name='patient_record')
+    op.drop_index('ux_patient_record_key', table_name='patient_record')
     op.drop_table('patient_record')
-    op.drop_index('ix_message_record_submission', table_name='message_record')
+    op.drop_index('ux_message_record_key', table_name='message_record')
     op.drop_table('message_record')
     op.drop_index(op.f('ix_legal_entity_version_ght_id'), table_name='legal_entity_version')
     op.drop_table('legal_entity_version')
     op.drop_table('ght_version')
-    op.drop_index('ix_encounter_record_submission', table_name='encounter_record')
+    op.drop_index('ux_encounter_record_key', table_name='encounter_record')
     op.drop_table('encounter_record')
-    op.drop_index('ix_document_record_submission', table_name='document_record')
+    op.drop_index('ux_document_record_key', table_name='document_record')
     op.drop_table('document_record')
-    op.drop_index('ix_consultation_record_submission', table_name='consultation_record')
+    op.drop_index('ux_consultation_record_key', table_name='consultation_record')
     op.drop_table('consultation_record')
     op.drop_table('api_key')
     

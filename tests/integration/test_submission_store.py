@@ -127,3 +127,14 @@ async def test_links_to_unknown_encounters_are_errors_once_encounters_exist(refe
     with pytest.raises(SubmissionRefused) as refused:
         await _upload(referential, tmp_path, documents)
     assert [(issue.line, issue.field, issue.value) for issue in refused.value.report.issues] == [(3, "encounter_id", "E404")]
+
+
+async def test_duplicate_ids_alone_are_all_listed(referential: AsyncEngine, tmp_path: Path) -> None:
+    """The unique index stops COPY at the first duplicate; the diagnostic copy then lists them all."""
+    rows = "".join(f"D{i % 3},1,P{i},11490-0,2025-03-02,CDA_R2_N1,true\n" for i in range(7))
+    with pytest.raises(SubmissionRefused) as refused:
+        await _upload(referential, tmp_path, HEADER + rows)
+    listed = [(issue.line, issue.reason) for issue in refused.value.report.issues]
+    assert listed == [(5, "duplicate id: already given at line 2"), (6, "duplicate id: already given at line 3"),
+                      (7, "duplicate id: already given at line 4"), (8, "duplicate id: already given at line 2")]
+    assert await _rows(referential, "SELECT count(*) FROM document_record") == [(0,)]

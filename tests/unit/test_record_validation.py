@@ -56,7 +56,7 @@ def test_booleans_accept_true_false_one_zero_oui_non() -> None:
 
 
 def test_a_boolean_that_is_not_one_is_an_error() -> None:
-    assert (2, "ins_qualified", "not a boolean (true/false, 1/0, oui/non)") in _check(
+    assert (2, "ins_qualified", "not a boolean (true/false, 1/0, oui/non, in lower, upper or title case)") in _check(
         RecordKind.DOCUMENTS, [_document(ins_qualified="peut-être")])[0]
 
 
@@ -111,7 +111,7 @@ def test_a_bad_ins_key_is_an_error_and_an_empty_ins_is_not() -> None:
 def test_identifiers_leave_the_batch_only_as_pseudonyms() -> None:
     _, validated = _check(RecordKind.PATIENTS, [{"patient_id": "IPP-42", "ins": "185057512345673", "identity_status": "QUAL"}])
     stored = validated.columns["patient_id"].to_pylist()[0]  # type: ignore[attr-defined]
-    assert stored.startswith("\\x") and len(stored) == 66 and "IPP-42" not in stored
+    assert len(stored) == 32 and int(stored, 16) >= 0 and "IPP-42" not in stored
     assert "185057512345673" not in validated.columns["ins"].to_pylist()[0]  # type: ignore[attr-defined]
 
 
