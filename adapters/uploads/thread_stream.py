@@ -9,7 +9,7 @@ T = TypeVar("T")
 _DONE = object()
 
 
-async def iterate_in_thread(make_iterator: Callable[[], Iterator[T]], buffered: int = 2) -> AsyncIterator[T]:
+async def iterate_in_thread(make_iterator: Callable[[], Iterator[T]], buffered: int = 1) -> AsyncIterator[T]:
     """Items of `make_iterator()` produced in a thread; at most `buffered` wait in memory.
 
     Exceptions of the iterator are re-raised here; leaving the loop early stops the thread.
