@@ -32,21 +32,24 @@ async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
         yield test_client
 
 
+SCOPES = {
+    "admin": Principal("", Role.ADMIN),
+    "support": Principal("", Role.GHT_SUPPORT, ght_id=GHT_A),
+    "member_a": Principal("", Role.MEMBER, finess_ejs=frozenset({ENTITY_A})),
+    "member_a2": Principal("", Role.MEMBER, finess_ejs=frozenset({ENTITY_A2})),
+    "member_b": Principal("", Role.MEMBER, finess_ejs=frozenset({ENTITY_B})),
+    "auditor": Principal("", Role.ARS_AUDITOR, region=REGION_A),
+}
+
+
+async def issue_key(engine: AsyncEngine, name: str) -> dict[str, str]:
+    """Authorization header of a new key with the scope named in SCOPES."""
+    async with engine.begin() as connection:
+        issued = await PgApiKeyStore(connection).issue(name, SCOPES[name])
+    return {"authorization": f"Bearer {issued.secret}"}
+
+
 @pytest.fixture
 async def keys(client: AsyncTestClient[Litestar], referential: AsyncEngine) -> dict[str, dict[str, str]]:
-    """Authorization headers by name: admin, support (GHT A), member_a, member_b, auditor (region of A)."""
-    scopes = {
-        "admin": Principal("", Role.ADMIN),
-        "support": Principal("", Role.GHT_SUPPORT, ght_id=GHT_A),
-        "member_a": Principal("", Role.MEMBER, finess_ejs=frozenset({ENTITY_A})),
-        "member_a2": Principal("", Role.MEMBER, finess_ejs=frozenset({ENTITY_A2})),
-        "member_b": Principal("", Role.MEMBER, finess_ejs=frozenset({ENTITY_B})),
-        "auditor": Principal("", Role.ARS_AUDITOR, region=REGION_A),
-    }
-    headers = {}
-    async with referential.begin() as connection:
-        store = PgApiKeyStore(connection)
-        for name, scope in scopes.items():
-            issued = await store.issue(name, scope)
-            headers[name] = {"authorization": f"Bearer {issued.secret}"}
-    return headers
+    """Authorization headers by name: admin, support (GHT A), members of A, A2 and B, auditor (region of A)."""
+    return {name: await issue_key(referential, name) for name in SCOPES}

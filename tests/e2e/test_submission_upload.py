@@ -147,3 +147,56 @@ async def test_ndjson_upload_as_a_multipart_part(client: Client, keys: dict) -> 
     answer = await client.post(ENCOUNTERS, files={"file": ("march.ndjson", lines, "application/x-ndjson")},
                                headers=keys["member_a"])
     assert answer.status_code == 201, answer.text
+
+
+async def test_a_utf8_bom_is_not_part_of_the_first_field(client: Client, keys: dict) -> None:
+    answer = await client.post(ENCOUNTERS, content="\ufeff".encode() + GOOD.encode(),
+                               headers={**keys["member_a"], "content-type": "text/csv"})
+    assert answer.status_code == 201, answer.text
+
+
+async def test_a_declared_charset_is_used(client: Client, keys: dict) -> None:
+    content = ("encounter_id,patient_id,finess_et,activity,kind,admitted_at,unit\n"
+               f"E1,IPP-1,{SITE_A1},MCO,HOSPITALISATION,2025-03-01,Médecine – œnologie\n").encode("cp1252")
+    answer = await client.post(ENCOUNTERS, content=content,
+                               headers={**keys["member_a"], "content-type": "text/csv; charset=windows-1252"})
+    assert answer.status_code == 201
+    listing = await client.get(f"/api/v1/legal-entities/{ENTITY_A}/periods/2025-03/submissions", headers=keys["member_a"])
+    assert listing.json()[0]["encoding"] == "cp1252"
+    refused = await client.post(ENCOUNTERS, content="unit\né\n".encode("latin-1"),
+                                headers={**keys["member_a"], "content-type": "text/csv; charset=utf-8"})
+    assert refused.status_code == 422 and "declared UTF-8" in refused.json()["detail"]
+
+
+async def test_ndjson_errors_name_their_line(client: Client, keys: dict) -> None:
+    lines = (
+        f'{{"encounter_id": "E1", "patient_id": "P1", "finess_et": "{SITE_A1}", "activity": "MCO", '
+        '"kind": "HOSPITALISATION", "admitted_at": "2025-03-01"}\n'
+        "\n"
+        "not json\n"
+        f'{{"encounter_id": "E2", "patient_id": "P2", "finess_et": "{SITE_A1}", "activity": "MCO", '
+        '"kind": "HOSPITALISATION", "admitted_at": "2025-03-01", "colour": "blue", "unit": ["a"]}\n'
+    )
+    answer = await client.post(ENCOUNTERS, content=lines,
+                               headers={**keys["member_a"], "content-type": "application/x-ndjson"})
+    assert answer.status_code == 422
+    assert {(e["line"], e["field"], e["reason"]) for e in answer.json()["errors"]} == {
+        (3, "", "not a JSON object"),
+        (4, "colour", "unknown field"),
+        (4, "unit", "must be a single value, not an object or a list"),
+    }
+
+
+async def test_an_unsupported_content_type_is_refused(client: Client, keys: dict) -> None:
+    answer = await client.post(ENCOUNTERS, content=b"%PDF-1.7", headers={**keys["member_a"], "content-type": "application/pdf"})
+    assert answer.status_code == 422
+    assert "unsupported content type" in answer.json()["detail"]
+
+
+async def test_the_error_list_is_capped_with_the_total(client: Client, keys: dict) -> None:
+    rows = "".join(f"E{i},P{i},{SITE_A1},MCO,HOSPITALISATION,not-a-date,\n" for i in range(1200))
+    answer = await client.post(ENCOUNTERS, content=HEADER + rows, headers={**keys["member_a"], "content-type": "text/csv"})
+    problem = answer.json()
+    assert problem["error_total"] == 1200
+    assert len(problem["errors"]) == 1000
+    assert [error["line"] for error in problem["errors"]][:3] == [2, 3, 4]
