@@ -76,7 +76,7 @@ def unexpected_error_handler(_: Request[Any, Any, Any], error: Exception) -> Res
     if _is_database_down(error):
         return problem(503, StorageUnavailable.slug, StorageUnavailable.title,
                        "the database is unreachable; retry shortly")
-    log.error("unexpected_error", error_type=type(error).__name__)
+    log.error("unexpected_error", error_type=type(error).__name__, exc_info=error)
     return problem(500, "internal-error", "Internal error", "an unexpected error occurred; it was logged")
 
 

@@ -12,16 +12,21 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 
 def configure_logging(environment: str, level: str) -> None:
-    renderer: structlog.types.Processor = (
-        structlog.processors.JSONRenderer() if environment == "production"
-        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+    # Tracebacks never show local variables: they could hold a file's identifiers.
+    processors: list[structlog.types.Processor] = (
+        [structlog.processors.format_exc_info, structlog.processors.JSONRenderer()]
+        if environment == "production"
+        else [structlog.dev.ConsoleRenderer(
+            colors=sys.stderr.isatty(),
+            exception_formatter=structlog.dev.RichTracebackFormatter(show_locals=False),
+        )]
     )
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
-            renderer,
+            *processors,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
