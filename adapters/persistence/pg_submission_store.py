@@ -83,7 +83,7 @@ class PgSubmissionStore:
     ) -> SubmissionReceipt:
         async with connection.transaction():
             await connection.execute("SET LOCAL TimeZone = 'Europe/Paris'")
-            await connection.execute("SET LOCAL work_mem = '256MB'")  # the file-wide checks hash in memory
+            await connection.execute("SET LOCAL work_mem = '256MB'")  # a duplicate listing hashes in memory
             await connection.execute(
                 "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
                 f"submission/{request.finess_ej}/{request.period.label}/{request.kind.value}",
@@ -144,11 +144,11 @@ class PgSubmissionStore:
         context: UploadContext, sink: IssueSink,
     ) -> None:
         """Stream the file's valid rows into `table`; any failure leaves nothing of them behind."""
-        reading.rows = 0
-        sink.clear()
         spec = RECORD_KINDS[kind]
         columns = ["submission_id", "line_no", *storage_columns(kind)]
         while True:
+            reading.rows = 0
+            sink.clear()
             try:
                 async with connection.transaction():  # a savepoint: a restart leaves nothing behind
                     chunks = iterate_in_thread(lambda: storage_chunks(
@@ -157,9 +157,7 @@ class PgSubmissionStore:
                     await connection.copy_to_table(table, source=_csv_bytes(chunks), columns=columns, format="csv")
                 return
             except MalformedCsv:
-                reading.rows = 0
                 reading.restarted_exact = True
-                sink.clear()
 
     async def _record_refusal(
         self, connection: asyncpg.Connection, request: SubmissionRequest, spooled: SpooledFile,
