@@ -64,3 +64,23 @@ async def test_import_folder_declares_the_referential_then_uploads_in_link_order
     assert [outcome.status for outcome in outcomes] == [201] * len(outcomes) and seen == outcomes
     kinds = [outcome.file.kind for outcome in outcomes]
     assert kinds.index("documents") > max(i for i, kind in enumerate(kinds) if kind == "encounters")
+
+
+async def test_the_import_command_uploads_a_folder_with_its_progress(
+    served: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from service.cli import main
+
+    demo = write_demo_ght(tmp_path / "demo", MONTHS[:1], scale=0.01)
+    for file in demo.files:
+        if file.empty:
+            file.path.unlink()
+    key = served.headers["authorization"].removeprefix("Bearer ")
+    arguments = ["import", str(tmp_path / "demo"), "--url", str(served.base_url), "--api-key", key]
+    result = await asyncio.to_thread(CliRunner().invoke, main, arguments)
+    assert result.exit_code == 0, result.output
+    assert f"{len(folder_files(tmp_path / 'demo'))}/{len(folder_files(tmp_path / 'demo'))}" in result.output
+    again = await asyncio.to_thread(CliRunner().invoke, main, arguments)  # same files: idempotent
+    assert again.exit_code == 0
