@@ -9,13 +9,19 @@ from domain.access import Action, Principal, Role, authorise_action
 from domain.errors import InvalidInput, NotFound
 from domain.identifiers import finess_problem
 from service.schemas.api_keys import ApiKeyBody, ApiKeyView, IssuedApiKeyView
+from service.schemas.problems import READ_PROBLEMS, WRITE_PROBLEMS
 
 
 class ApiKeyController(Controller):
     path = "/api/v1/api-keys"
     tags = ["access"]  # noqa: RUF012
 
-    @post("/", operation_id="issueApiKey", summary="Issue an API key; its secret is shown only in this answer")
+    @post(
+        "/",
+        operation_id="issueApiKey",
+        summary="Issue an API key; its secret is shown only in this answer",
+        responses=WRITE_PROBLEMS,
+    )
     async def issue(
         self,
         data: JSONBody[ApiKeyBody],
@@ -35,7 +41,7 @@ class ApiKeyController(Controller):
             secret=issued.secret,
         )
 
-    @get("/", operation_id="listApiKeys", summary="List API keys (never their secrets)")
+    @get("/", operation_id="listApiKeys", summary="List API keys (never their secrets)", responses=READ_PROBLEMS)
     async def listing(
         self, principal: NamedDependency[Principal], api_keys: NamedDependency[PgApiKeyStore]
     ) -> list[ApiKeyView]:
@@ -54,7 +60,7 @@ class ApiKeyController(Controller):
             for key in await api_keys.listing()
         ]
 
-    @delete("/{key_id:str}", operation_id="revokeApiKey", summary="Revoke an API key")
+    @delete("/{key_id:str}", operation_id="revokeApiKey", summary="Revoke an API key", responses=WRITE_PROBLEMS)
     async def revoke(
         self, key_id: FromPath[str], principal: NamedDependency[Principal], api_keys: NamedDependency[PgApiKeyStore]
     ) -> None:

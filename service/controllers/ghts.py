@@ -10,6 +10,7 @@ from domain.periods import PARIS
 from domain.referential import Ght
 from service.controllers.legal_entities import entity_view
 from service.runtime import Runtime
+from service.schemas.problems import READ_PROBLEMS, WRITE_PROBLEMS
 from service.schemas.referential import GhtBody, GhtView, LegalEntityView
 from service.scope import ght_in_scope
 
@@ -18,7 +19,12 @@ class GhtController(Controller):
     path = "/api/v1/ghts"
     tags = ["referential"]  # noqa: RUF012
 
-    @put("/{ght_id:str}", operation_id="putGht", summary="Declare a GHT or record a new version of it")
+    @put(
+        "/{ght_id:str}",
+        operation_id="putGht",
+        summary="Declare a GHT or record a new version of it",
+        responses=WRITE_PROBLEMS,
+    )
     async def put_ght(
         self,
         ght_id: FromPath[str],
@@ -35,7 +41,7 @@ class GhtController(Controller):
         saved = await referential.put_ght(Ght(ght_id, data.name, data.region, data.support_finess_ej, valid_from))
         return ght_view(saved)
 
-    @get("/{ght_id:str}", operation_id="getGht", summary="Read a GHT")
+    @get("/{ght_id:str}", operation_id="getGht", summary="Read a GHT", responses=READ_PROBLEMS)
     async def get_ght(
         self,
         ght_id: FromPath[str],
@@ -44,7 +50,12 @@ class GhtController(Controller):
     ) -> GhtView:
         return ght_view(await ght_in_scope(referential, principal, ght_id, Action.READ))
 
-    @get("/{ght_id:str}/legal-entities", operation_id="listGhtMembers", summary="The GHT's member legal entities")
+    @get(
+        "/{ght_id:str}/legal-entities",
+        operation_id="listGhtMembers",
+        summary="The GHT's member legal entities",
+        responses=READ_PROBLEMS,
+    )
     async def members(
         self,
         ght_id: FromPath[str],

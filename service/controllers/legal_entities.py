@@ -19,6 +19,7 @@ from domain.referential import (
 )
 from service.controllers.sites import site_view
 from service.runtime import Runtime
+from service.schemas.problems import READ_PROBLEMS, WRITE_PROBLEMS
 from service.schemas.referential import LegalEntityBody, LegalEntityView, PoliciesBody, SiteView
 from service.scope import entity_in_scope, ght_in_scope
 
@@ -31,6 +32,7 @@ class LegalEntityController(Controller):
         "/{finess_ej:str}",
         operation_id="putLegalEntity",
         summary="Declare a legal entity or record a new version (effective from valid_from)",
+        responses=WRITE_PROBLEMS,
     )
     async def put_entity(
         self,
@@ -47,7 +49,12 @@ class LegalEntityController(Controller):
         entity = await referential.put_legal_entity(_entity(finess_ej, data, valid_from))
         return entity_view(entity)
 
-    @get("/{finess_ej:str}", operation_id="getLegalEntity", summary="Read a legal entity (current version)")
+    @get(
+        "/{finess_ej:str}",
+        operation_id="getLegalEntity",
+        summary="Read a legal entity (current version)",
+        responses=READ_PROBLEMS,
+    )
     async def get_entity(
         self,
         finess_ej: FromPath[str],
@@ -59,7 +66,12 @@ class LegalEntityController(Controller):
         assert entity is not None
         return entity_view(entity)
 
-    @get("/{finess_ej:str}/sites", operation_id="listLegalEntitySites", summary="The entity's sites")
+    @get(
+        "/{finess_ej:str}/sites",
+        operation_id="listLegalEntitySites",
+        summary="The entity's sites",
+        responses=READ_PROBLEMS,
+    )
     async def sites(
         self,
         finess_ej: FromPath[str],

@@ -19,6 +19,7 @@ from domain.errors import NotFound
 from domain.periods import PARIS
 from domain.referential import Site
 from service.runtime import Runtime
+from service.schemas.problems import READ_PROBLEMS, WRITE_PROBLEMS
 from service.schemas.referential import FinessImportView, LineIssueView, SiteBody, SiteView
 from service.scope import entity_in_scope
 from service.upload_body import uploaded_body
@@ -30,7 +31,12 @@ class SiteController(Controller):
     path = "/api/v1"
     tags = ["referential"]  # noqa: RUF012
 
-    @put("/sites/{finess_et:str}", operation_id="putSite", summary="Declare a site or record a new version")
+    @put(
+        "/sites/{finess_et:str}",
+        operation_id="putSite",
+        summary="Declare a site or record a new version",
+        responses=WRITE_PROBLEMS,
+    )
     async def put_site(
         self,
         finess_et: FromPath[str],
@@ -47,7 +53,7 @@ class SiteController(Controller):
         site = await referential.put_site(Site(finess_et, data.finess_ej, data.name, valid_from, data.active))
         return site_view(site)
 
-    @get("/sites/{finess_et:str}", operation_id="getSite", summary="Read a site")
+    @get("/sites/{finess_et:str}", operation_id="getSite", summary="Read a site", responses=READ_PROBLEMS)
     async def get_site(
         self,
         finess_et: FromPath[str],
@@ -65,6 +71,7 @@ class SiteController(Controller):
         operation_id="importFinessExtract",
         request_max_body_size=None,
         summary="Import the public FINESS extract: record the sites of the known legal entities",
+        responses=WRITE_PROBLEMS,
     )
     async def import_extract(
         self,

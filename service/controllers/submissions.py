@@ -14,6 +14,7 @@ from domain.errors import NotFound
 from domain.periods import Period
 from domain.submissions.submission import SubmissionSummary
 from service.runtime import Runtime
+from service.schemas.problems import READ_PROBLEMS, UPLOAD_PROBLEMS
 from service.schemas.submissions import (
     IssuesView,
     IssueView,
@@ -39,6 +40,7 @@ class SubmissionController(Controller):
         description="Raw body (text/csv, application/x-ndjson; charset= for Latin-1) or a multipart "
         "part named 'file'. 201 with a new version; 200 when the same file is already the "
         "current version, or for a dry run; 422 with every error when refused.",
+        responses=UPLOAD_PROBLEMS,
     )
     async def upload(
         self,
@@ -71,6 +73,7 @@ class SubmissionController(Controller):
         "/legal-entities/{finess_ej:str}/periods/{period:str}/submissions",
         operation_id="listSubmissions",
         summary="Every upload of the month, accepted (with version) or refused",
+        responses=READ_PROBLEMS,
     )
     async def listing(
         self,
@@ -87,6 +90,7 @@ class SubmissionController(Controller):
         "/submissions/{submission_id:int}/errors",
         operation_id="getSubmissionErrors",
         summary="The errors that refused an upload (first 1,000 and the total)",
+        responses=READ_PROBLEMS,
     )
     async def errors(
         self,
@@ -113,6 +117,7 @@ class SubmissionController(Controller):
         "/legal-entities/{finess_ej:str}/records",
         operation_id="countCurrentRecords",
         summary="How many records of each kind count now (or as of an instant): latest state per id",
+        responses=READ_PROBLEMS,
     )
     async def record_counts(
         self,
