@@ -15,6 +15,7 @@ from adapters.persistence.database import create_engine
 from adapters.persistence.pg_api_key_store import PgApiKeyStore
 from adapters.persistence.schema_migrations import upgrade
 from adapters.pseudonymisation_secret import load_master_secret
+from adapters.uploads.upload_spool import remove_leftover_spools
 from domain.access import Principal, Role
 from service.auth import require_api_key
 from service.controllers.api_keys import ApiKeyController
@@ -50,6 +51,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
                 settings.pseudonymisation_secret.get_secret_value() if settings.pseudonymisation_secret else None,
                 settings.data_dir,
             )
+            if removed := remove_leftover_spools(settings.spool_dir):
+                log.warning("leftover_uploads_removed", files=removed)
             app.state.runtime = Runtime(settings, engine, secret, clock)
             await _first_admin_key(app.state.runtime)
             log.info("service_started", embedded_database=settings.uses_embedded_database)

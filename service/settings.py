@@ -34,5 +34,10 @@ class Settings(BaseSettings):
     database_pool_size: int = 10
 
     @property
+    def spool_dir(self) -> Path:
+        """Where uploads wait while they are read: raw files, so local and cleaned at start."""
+        return self.data_dir / "spool"
+
+    @property
     def uses_embedded_database(self) -> bool:
         return self.database_url is None

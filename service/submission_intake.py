@@ -49,7 +49,7 @@ async def receive_upload(
         sites = frozenset(site.finess_et for site in await referential.sites_of(finess_ej, period.last_day))
     context = UploadContext(finess_ej, sites, runtime.pseudonymiser(entity.ght_id))
     settings = runtime.settings
-    spooled = await spool_upload(body.chunks, settings.data_dir / "spool", settings.max_upload_bytes)
+    spooled = await spool_upload(body.chunks, settings.spool_dir, settings.max_upload_bytes)
     try:
         if spooled.size == 0:
             raise UnreadableFile("the file is empty (a CSV needs at least its header row)")

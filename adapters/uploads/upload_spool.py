@@ -31,6 +31,14 @@ class SpooledFile:
         self.path.unlink(missing_ok=True)
 
 
+def remove_leftover_spools(folder: Path) -> int:
+    """Delete uploads left behind by a crash: they may hold identifiers in clear."""
+    leftovers = list(folder.glob("upload-*.part")) if folder.is_dir() else []
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    return len(leftovers)
+
+
 async def spool_upload(chunks: AsyncIterator[bytes], folder: Path, max_bytes: int) -> SpooledFile:
     """Write `chunks` to a new file in `folder`; refuse (and delete) past `max_bytes`."""
     folder.mkdir(parents=True, exist_ok=True)

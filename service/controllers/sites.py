@@ -83,7 +83,7 @@ class SiteController(Controller):
         authorise_action(principal, Action.MANAGE_REFERENTIAL)
         body = await uploaded_body(request, runtime.settings.max_upload_bytes)
         spooled = await spool_upload(
-            body.chunks, runtime.settings.data_dir / "spool", runtime.settings.max_upload_bytes
+            body.chunks, runtime.settings.spool_dir, runtime.settings.max_upload_bytes
         )
         try:
             entities = await _manageable_entities(referential, principal)

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 
 from adapters.persistence.pg_referential_store import PgReferentialStore
@@ -40,7 +41,14 @@ class SubmissionController(Controller):
         description="Raw body (text/csv, application/x-ndjson; charset= for Latin-1) or a multipart "
         "part named 'file'. 201 with a new version; 200 when the same file is already the "
         "current version, or for a dry run; 422 with every error when refused.",
-        responses=UPLOAD_PROBLEMS,
+        responses={
+            200: ResponseSpec(
+                ReceiptView,
+                description="The same file is already the current version, or a dry run",
+                generate_examples=False,
+            ),
+            **UPLOAD_PROBLEMS,
+        },
     )
     async def upload(
         self,

@@ -58,3 +58,12 @@ async def test_an_unreachable_database_answers_503_then_recovers(
         await runtime.engine.dispose()
         runtime.engine = working
     assert (await client.get(f"/api/v1/legal-entities/{ENTITY_A}", headers=keys["member_a"])).status_code == 200
+
+
+async def test_uploads_left_by_a_crash_are_removed_at_start(database_url: str, engine: AsyncEngine, tmp_path: Path) -> None:
+    leftover = tmp_path / "spool" / "upload-crashed.part"
+    leftover.parent.mkdir()
+    leftover.write_text("patient_id\nIPP-IN-CLEAR\n")
+    settings = Settings(database_url=database_url, data_dir=tmp_path, pseudonymisation_secret=SECRET)
+    async with AsyncTestClient(create_app(settings)):
+        assert not leftover.exists()
