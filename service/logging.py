@@ -29,10 +29,15 @@ def configure_logging(environment: str, level: str) -> None:
             *processors,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=_stderr_logger,
         cache_logger_on_first_use=False,
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request of the CLI's client
+
+
+def _stderr_logger(*_: object) -> structlog.PrintLogger:
+    """A logger on the current standard error (read at each call, not once at start-up)."""
+    return structlog.PrintLogger(sys.stderr)
 
 
 def request_id_middleware(app: ASGIApp) -> ASGIApp:
