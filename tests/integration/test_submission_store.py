@@ -138,3 +138,43 @@ async def test_duplicate_ids_alone_are_all_listed(referential: AsyncEngine, tmp_
     assert listed == [(5, "duplicate id: already given at line 2"), (6, "duplicate id: already given at line 3"),
                       (7, "duplicate id: already given at line 4"), (8, "duplicate id: already given at line 2")]
     assert await _rows(referential, "SELECT count(*) FROM document_record") == [(0,)]
+
+
+ENCOUNTER_HEADER = "encounter_id,patient_id,finess_et,activity,kind,admitted_at,discharged_at\n"
+
+
+async def test_a_datetime_without_offset_is_paris_time(referential: AsyncEngine, tmp_path: Path) -> None:
+    """31 March 2025 23:30 in Paris (summer time since the 30th) is 21:30 UTC; with an offset it is kept."""
+    await _upload(referential, tmp_path, ENCOUNTER_HEADER
+                  + f"E1,P1,{SITE_A1},MCO,HOSPITALISATION,2025-03-01T08:00:00,2025-03-31T23:30:00\n"
+                  + f"E2,P2,{SITE_A1},MCO,HOSPITALISATION,2025-03-01,2025-03-31T23:30:00Z\n",
+                  kind=RecordKind.ENCOUNTERS)
+    stored = await _rows(referential, "SELECT encounter_id, admitted_at, discharged_at FROM encounter_record ORDER BY 1")
+    assert stored == [
+        ("E1", datetime(2025, 3, 1, 7, 0, tzinfo=UTC), datetime(2025, 3, 31, 21, 30, tzinfo=UTC)),
+        ("E2", datetime(2025, 2, 28, 23, 0, tzinfo=UTC), datetime(2025, 3, 31, 23, 30, tzinfo=UTC)),
+    ]
+
+
+async def test_a_record_dated_after_its_month_and_dates_out_of_order_are_errors(
+    referential: AsyncEngine, tmp_path: Path
+) -> None:
+    content = (ENCOUNTER_HEADER
+               + f"E1,P1,{SITE_A1},MCO,HOSPITALISATION,2025-03-10,2025-03-09\n"
+               + f"E2,P2,{SITE_A1},MCO,HOSPITALISATION,2025-04-01T00:30:00+02:00,\n"
+               + f"E3,P3,{SITE_A1},MCO,HOSPITALISATION,2025-03-31T23:30:00+02:00,\n")
+    with pytest.raises(SubmissionRefused) as refused:
+        await _upload(referential, tmp_path, content, kind=RecordKind.ENCOUNTERS)
+    assert [(issue.line, issue.field, issue.reason) for issue in refused.value.report.issues] == [
+        (2, "discharged_at", "before admitted_at"),
+        (3, "admitted_at", "after the end of the file's month"),
+    ]
+
+
+async def test_a_required_column_missing_from_the_header_is_an_error(referential: AsyncEngine, tmp_path: Path) -> None:
+    with pytest.raises(SubmissionRefused) as refused:
+        await _upload(referential, tmp_path, "encounter_id,patient_id,finess_et,activity,kind\nE1,P1,x,MCO,SEANCE\n",
+                      kind=RecordKind.ENCOUNTERS)
+    assert [(issue.line, issue.field, issue.reason) for issue in refused.value.report.issues] == [
+        (1, "admitted_at", "required field missing from the header"),
+    ]
