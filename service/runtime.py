@@ -24,7 +24,7 @@ class Runtime:
     _pseudonymisers: dict[str, HmacPseudonymiser] = field(default_factory=dict)
 
     def submission_store(self) -> PgSubmissionStore:
-        return PgSubmissionStore(self.engine, max_listed_errors=self.settings.max_listed_errors,
+        return PgSubmissionStore(self.engine, self.clock, max_listed_errors=self.settings.max_listed_errors,
                                  batch_rows=self.settings.upload_batch_rows)
 
     def pseudonymiser(self, ght_id: str) -> HmacPseudonymiser:

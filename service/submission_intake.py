@@ -54,8 +54,7 @@ async def receive_upload(
         if spooled.size == 0:
             raise UnreadableFile("the file is empty (a CSV needs at least its header row)")
         dialect = resolve_encoding(body.charset, spooled.is_valid_utf8, spooled.sample)
-        request = SubmissionRequest(finess_ej, period, kind, principal.key_id, runtime.clock(),
-                                    allow_empty, dry_run)
+        request = SubmissionRequest(finess_ej, period, kind, principal.key_id, allow_empty, dry_run)
         receipt = await runtime.submission_store().receive(request, spooled, file_format, dialect, context)
     finally:
         spooled.remove()

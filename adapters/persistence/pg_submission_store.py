@@ -7,7 +7,9 @@ follow; any issue, an empty file or a dry run rolls everything back. A refusal i
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -49,8 +51,13 @@ class _DryRun(Exception):
 
 
 class PgSubmissionStore:
-    def __init__(self, engine: AsyncEngine, *, max_listed_errors: int, batch_rows: int) -> None:
+    def __init__(
+        self, engine: AsyncEngine, clock: Callable[[], datetime], *, max_listed_errors: int, batch_rows: int
+    ) -> None:
+        """`clock` stamps `received_at` once the upload holds its lock, so that versions and
+        receipt instants keep one order and as-of reads (D1) replay exactly."""
         self._engine = engine
+        self._clock = clock
         self._cap = max_listed_errors
         self._batch_rows = batch_rows
 
@@ -134,7 +141,7 @@ class PgSubmissionStore:
                 """UPDATE submission SET row_count = $2, encoding = $3, delimiter = $4, received_at = $5
                    WHERE id = $1""",
                 submission_id, reading.rows, reading.dialect.encoding, _delimiter(file_format, reading),
-                request.received_at,
+                self._clock(),
             )
             return receipt
 
@@ -176,7 +183,7 @@ class PgSubmissionStore:
                RETURNING id""",
             request.finess_ej, request.period.label, request.kind.value, spooled.sha256, spooled.size,
             reading.rows, file_format.value, reading.dialect.encoding, _delimiter(file_format, reading),
-            request.allow_empty, request.uploaded_by, report.total, issues, request.received_at,
+            request.allow_empty, request.uploaded_by, report.total, issues, self._clock(),
         ))
 
 

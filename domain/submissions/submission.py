@@ -19,7 +19,6 @@ class SubmissionRequest:
     period: Period
     kind: RecordKind
     uploaded_by: str
-    received_at: datetime  # from the service's clock, so that as-of replays are exact (D1)
     allow_empty: bool = False
     dry_run: bool = False
 

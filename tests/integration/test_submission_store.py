@@ -33,9 +33,9 @@ async def _chunks(data: bytes) -> AsyncIterator[bytes]:
 async def _upload(engine: AsyncEngine, folder: Path, content: str, at: datetime = T0,
                   kind: RecordKind = RecordKind.DOCUMENTS, month: str = "2025-03") -> SubmissionReceipt:
     spooled = await spool_upload(_chunks(content.encode()), folder, 10**9)
-    request = SubmissionRequest(ENTITY_A, Period.parse(month), kind, "test-key", at)
+    request = SubmissionRequest(ENTITY_A, Period.parse(month), kind, "test-key")
     dialect = resolve_encoding(None, spooled.is_valid_utf8, spooled.sample)
-    store = PgSubmissionStore(engine, max_listed_errors=1000, batch_rows=2)
+    store = PgSubmissionStore(engine, lambda: at, max_listed_errors=1000, batch_rows=2)
     return await store.receive(request, spooled, FileFormat.CSV, dialect, CONTEXT)
 
 
