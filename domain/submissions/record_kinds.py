@@ -8,6 +8,17 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from domain.errors import UnknownRecordKind
+from domain.records import (
+    Activity,
+    Channel,
+    DmpStatus,
+    DocumentFormat,
+    EncounterKind,
+    IdentityStatus,
+    ImagingModality,
+    LabDiscipline,
+    MesStatus,
+)
 
 
 class FieldType(StrEnum):
@@ -104,8 +115,8 @@ class RecordKindSpec:
         return tuple(spec.name for spec in self.fields)
 
 
-def _enum(name: str, *values: str, required: bool = False) -> FieldSpec:
-    return FieldSpec(name, FieldType.ENUM, required=required, values=values)
+def _enum(name: str, values: type[StrEnum], required: bool = False) -> FieldSpec:
+    return FieldSpec(name, FieldType.ENUM, required=required, values=tuple(value.value for value in values))
 
 
 _PATIENTS = RecordKindSpec(
@@ -115,10 +126,10 @@ _PATIENTS = RecordKindSpec(
     fields=(
         FieldSpec("patient_id", FieldType.PATIENT_ID, required=True),
         FieldSpec("ins", FieldType.INS),
-        _enum("identity_status", "PROV", "RECUP", "VALI", "QUAL", required=True),
+        _enum("identity_status", IdentityStatus, required=True),
         FieldSpec("identity_doubtful", FieldType.BOOL),
         FieldSpec("identity_fictitious", FieldType.BOOL),
-        _enum("mes_status", "OPEN", "NONE", "OPPOSED", "CLOSED", "UNKNOWN"),
+        _enum("mes_status", MesStatus),
     ),
 )
 
@@ -130,9 +141,8 @@ _ENCOUNTERS = RecordKindSpec(
         FieldSpec("encounter_id", FieldType.TEXT, required=True),
         FieldSpec("patient_id", FieldType.PATIENT_ID, required=True),
         FieldSpec("finess_et", FieldType.SITE_FINESS, required=True),
-        _enum("activity", "MCO", "SMR", "PSY", "HAD", "RADIOTHERAPIE", "CHIMIOTHERAPIE",
-              "DIALYSE", "URGENCES", required=True),
-        _enum("kind", "HOSPITALISATION", "SEANCE", "VENUE", "PASSAGE", required=True),
+        _enum("activity", Activity, required=True),
+        _enum("kind", EncounterKind, required=True),
         FieldSpec("admitted_at", FieldType.DATETIME, required=True),
         FieldSpec("discharged_at", FieldType.DATETIME),
         FieldSpec("stay_group_id", FieldType.TEXT),
@@ -175,16 +185,16 @@ _DOCUMENTS = RecordKindSpec(
         FieldSpec("stay_group_id", FieldType.TEXT),
         FieldSpec("type_code", FieldType.TEXT, required=True, max_length=64),
         FieldSpec("produced_at", FieldType.DATETIME, required=True),
-        _enum("format", "CDA_R2_N1", "CDA_R2_N3", "PDF", "SCAN", "OTHER", required=True),
+        _enum("format", DocumentFormat, required=True),
         FieldSpec("ins_qualified", FieldType.BOOL, required=True),
         FieldSpec("datamatrix", FieldType.BOOL),
-        _enum("dmp_status", "NOT_SENT", "PENDING", "ACCEPTED", "REJECTED"),
+        _enum("dmp_status", DmpStatus),
         FieldSpec("dmp_sent_at", FieldType.DATETIME),
         FieldSpec("dmp_lot_id", FieldType.TEXT),
         FieldSpec("subcontracted", FieldType.BOOL),
         FieldSpec("no_transmission", FieldType.BOOL),
-        _enum("discipline", "GENERALE", "ACP", "GENETIQUE"),
-        _enum("modality", "RADIO", "MAMMO", "SCANNER", "IRM", "ECHO", "AUTRE"),
+        _enum("discipline", LabDiscipline),
+        _enum("modality", ImagingModality),
         FieldSpec("unit", FieldType.TEXT),
     ),
     required_when=(
@@ -206,7 +216,7 @@ _MESSAGES = RecordKindSpec(
     fields=(
         FieldSpec("message_id", FieldType.TEXT, required=True),
         FieldSpec("patient_id", FieldType.PATIENT_ID, required=True),
-        _enum("channel", "PRO", "CITOYENNE", required=True),
+        _enum("channel", Channel, required=True),
         FieldSpec("sent_at", FieldType.DATETIME, required=True),
         FieldSpec("sender_finess", FieldType.SENDER_FINESS, required=True),
         FieldSpec("to_health_correspondent", FieldType.BOOL),
