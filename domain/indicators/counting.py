@@ -1,0 +1,41 @@
+"""The raw outcome of counting one indicator: numerator, denominator, and why units dropped out."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from domain.indicators.catalogue import Exclusion, Unit
+
+
+@dataclass(frozen=True, slots=True)
+class Counting:
+    numerator: int
+    denominator: int  # before any weighting
+    unit: Unit
+    explanation: tuple[tuple[Exclusion, int], ...]  # count removed by each rule, in the rules' order (D16)
+
+
+class Tally:
+    """Accumulates one counting: each unit is counted in the numerator or under one exclusion."""
+
+    def __init__(self, unit: Unit) -> None:
+        self.unit = unit
+        self.numerator = 0
+        self.denominator = 0
+        self.excluded: Counter[Exclusion] = Counter()
+
+    def exclude(self, reason: Exclusion) -> None:
+        """A unit removed before the denominator (population rule)."""
+        self.excluded[reason] += 1
+
+    def judge(self, failure: Exclusion | None) -> None:
+        """A denominator unit: in the numerator when nothing failed, else under its failure."""
+        self.denominator += 1
+        if failure is None:
+            self.numerator += 1
+        else:
+            self.excluded[failure] += 1
+
+    def counting(self) -> Counting:
+        order = list(Exclusion)
+        explanation = tuple(sorted(self.excluded.items(), key=lambda item: order.index(item[0])))
+        return Counting(self.numerator, self.denominator, self.unit, explanation)

@@ -1,0 +1,77 @@
+"""P1.O4 (consultation reports), P1.O5 (lab reports) and P1.O6 (imaging reports)."""
+
+from collections import defaultdict
+
+from domain.indicators.catalogue import Exclusion, IndicatorDefinition, Unit
+from domain.indicators.counting import Counting, Tally
+from domain.indicators.document_eligibility import by_report, deduplicated, group_failure
+from domain.indicators.entity_month import EntityMonth
+from domain.indicators.populations import has_mes_profile, occurs_in, state_of
+from domain.records import Document, ImagingModality, LabDiscipline
+from domain.referential import MesMode
+
+EXCLUDED_DISCIPLINES = frozenset({LabDiscipline.ACP, LabDiscipline.GENETIQUE})
+COUNTED_MODALITIES = frozenset({ImagingModality.RADIO, ImagingModality.MAMMO, ImagingModality.SCANNER,
+                                ImagingModality.IRM, ImagingModality.ECHO})
+
+
+def count_consultation_reports(data: EntityMonth, definition: IndicatorDefinition) -> Counting:
+    """ACE-billed consultations of the month; a report linked by `consultation_id` sent."""
+    tally = Tally(Unit.CONSULTATION)
+    linked: dict[str, list[Document]] = defaultdict(list)
+    for document in deduplicated(data.documents):
+        if document.consultation_id:
+            linked[document.consultation_id].append(document)
+    for consultation in data.consultations:
+        if not (consultation.ace_billed and occurs_in(consultation, data.month)):
+            continue
+        if not _has_profile(data, consultation.patient):
+            tally.exclude(Exclusion.NO_MES_PROFILE)
+            continue
+        tally.judge(_failure(data, definition, linked.get(consultation.consultation_id, [])))
+    return tally.counting()
+
+
+def count_reports(data: EntityMonth, definition: IndicatorDefinition) -> Counting:
+    """Lab (P1.O5) or imaging (P1.O6) reports produced in the month: an N3 report and its N1
+    rendering are one report (D15), sent if any of its documents is."""
+    tally = Tally(Unit.DOCUMENT)
+    documents = [document for document in deduplicated(data.documents) if document.type_code in definition.type_codes]
+    for report in by_report(documents).values():
+        produced = min(document.produced_at for document in report)
+        if not data.month.starts_at <= produced < data.month.ends_at:
+            continue
+        reason = _report_exclusion(data, definition, report)
+        if reason is None:
+            tally.judge(_failure(data, definition, report))
+        else:
+            tally.exclude(reason)
+    return tally.counting()
+
+
+def _report_exclusion(data: EntityMonth, definition: IndicatorDefinition, report: list[Document]) -> Exclusion | None:
+    """The first denominator rule the report fails, in the catalogue's order (D16)."""
+    if not _has_profile(data, report[0].patient):
+        return Exclusion.NO_MES_PROFILE
+    if any(document.subcontracted for document in report):
+        return Exclusion.SUBCONTRACTED
+    if any(document.no_transmission for document in report):
+        return Exclusion.NON_TRANSMISSION
+    if Exclusion.EXCLUDED_DISCIPLINE in definition.exclusions and any(
+            document.discipline in EXCLUDED_DISCIPLINES for document in report):
+        return Exclusion.EXCLUDED_DISCIPLINE
+    if Exclusion.EXCLUDED_MODALITY in definition.exclusions and not any(
+            document.modality in COUNTED_MODALITIES for document in report):
+        return Exclusion.EXCLUDED_MODALITY
+    return None
+
+
+def _has_profile(data: EntityMonth, patient: str) -> bool:
+    """In the weighted MES mode the entity cannot know profiles: nobody is removed (D9)."""
+    return data.entity.policies.mes_mode is MesMode.WEIGHTED or has_mes_profile(state_of(data.patients, patient))
+
+
+def _failure(data: EntityMonth, definition: IndicatorDefinition, documents: list[Document]) -> Exclusion | None:
+    policies = data.entity.policies
+    return group_failure(documents, definition, measured_month=data.month, as_of=data.as_of,
+                         grace_months=policies.feeding_grace_months, require_datamatrix=policies.require_datamatrix)

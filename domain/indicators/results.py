@@ -1,0 +1,106 @@
+"""One computation: the nine results of a legal entity and month, with the fields of §6."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from domain.indicators.catalogue import CATALOGUE, Exclusion, IndicatorDefinition, Unit
+from domain.indicators.counting import Counting
+from domain.indicators.document_indicators import count_consultation_reports, count_reports
+from domain.indicators.entity_month import EntityMonth
+from domain.indicators.patient_indicators import count_mes_messaging, count_mss_pro, count_qualified_ins
+from domain.indicators.stay_indicators import count_stay_indicator
+from domain.indicators.targets import (
+    Status,
+    TargetReferential,
+    Tier,
+    display_rate,
+    judge,
+    target_for,
+    weighted_denominator,
+)
+from domain.referential import MesMode, MssWeighting
+from domain.stays import STAY_POLICY_VERSION
+
+HAD_NO_ODS = "HAD_NO_ODS"
+_DMP_INDICATORS = frozenset({"P1.O2.LDL", "P1.O2.ODS", "P1.O3", "P1.O4", "P1.O5", "P1.O6"})
+
+_COUNTERS: Mapping[str, Callable[[EntityMonth, IndicatorDefinition], Counting]] = {
+    "P1.O1": lambda data, _: count_qualified_ins(data),
+    "P1.O2.LDL": count_stay_indicator,
+    "P1.O2.ODS": count_stay_indicator,
+    "P1.O3": count_stay_indicator,
+    "P1.O4": count_consultation_reports,
+    "P1.O5": count_reports,
+    "P1.O6": count_reports,
+    "P1.O7": lambda data, _: count_mss_pro(data),
+    "P1.O8": lambda data, _: count_mes_messaging(data),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorResult:
+    indicator_id: str
+    candidate: bool  # the entity applied for it (D13); computed either way
+    applicable: bool
+    not_applicable_reason: str | None
+    unit: Unit
+    numerator: int
+    denominator: int
+    raw_denominator: int  # before weighting
+    weighting: str | None  # which weighting made `denominator` from `raw_denominator`
+    rate: Decimal | None
+    target: int
+    tier: Tier
+    referential_version: str
+    status: Status
+    as_of: datetime
+    stay_policy_version: str
+    explanation: tuple[tuple[Exclusion, int], ...]
+
+
+def compute_month(data: EntityMonth, referential: TargetReferential) -> tuple[IndicatorResult, ...]:
+    return tuple(compute_indicator(data, CATALOGUE[indicator_id], referential) for indicator_id in CATALOGUE)
+
+
+def compute_indicator(data: EntityMonth, definition: IndicatorDefinition, referential: TargetReferential
+                      ) -> IndicatorResult:
+    entity = data.entity
+    target, tier = target_for(referential, definition.id, entity.sunes_achieved)
+    reason = _not_applicable_reason(data, definition)
+    counting = _COUNTERS[definition.id](data, definition)
+    weighting, denominator = _weighted(data, definition, referential, counting.denominator)
+    status = Status.NOT_APPLICABLE if reason else judge(counting.numerator, denominator, target)
+    return IndicatorResult(
+        indicator_id=definition.id, candidate=definition.id in entity.candidate_indicators,
+        applicable=reason is None, not_applicable_reason=reason, unit=counting.unit,
+        numerator=counting.numerator, denominator=denominator, raw_denominator=counting.denominator,
+        weighting=weighting, rate=None if reason else display_rate(counting.numerator, denominator),
+        target=target, tier=tier, referential_version=referential.version, status=status, as_of=data.as_of,
+        stay_policy_version=STAY_POLICY_VERSION, explanation=counting.explanation,
+    )
+
+
+def _not_applicable_reason(data: EntityMonth, definition: IndicatorDefinition) -> str | None:
+    """Capabilities decide (D11); an HAD entity without any prescription produced in the month is
+    not concerned by ODS."""
+    if not definition.is_applicable(data.entity.capabilities):
+        return f"NO_{definition.applicability.name}" if definition.applicability else None
+    if definition.id == "P1.O2.ODS" and data.entity.capabilities.is_had and not any(
+            document.type_code in definition.type_codes
+            and data.month.starts_at <= document.produced_at < data.month.ends_at
+            for document in data.documents):
+        return HAD_NO_ODS
+    return None
+
+
+def _weighted(data: EntityMonth, definition: IndicatorDefinition, referential: TargetReferential,
+              raw: int) -> tuple[str | None, int]:
+    policies = data.entity.policies
+    if definition.id in _DMP_INDICATORS and policies.mes_mode is MesMode.WEIGHTED:
+        return f"MES profile rate {referential.weighting_rate}", weighted_denominator(raw, referential.weighting_rate)
+    if definition.id == "P1.O7" and policies.mss_weighting is not MssWeighting.OFF and data.mss_equipment_rate:
+        rate = data.mss_equipment_rate
+        return f"MSSanté equipment rate ({policies.mss_weighting.value}) {rate}", weighted_denominator(raw, rate)
+    return None, raw
