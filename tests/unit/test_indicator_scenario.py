@@ -14,8 +14,19 @@ from domain.indicators.results import HAD_NO_ODS, IndicatorResult, compute_month
 from domain.indicators.targets import Status, target_referential
 from domain.periods import PARIS, Period
 from domain.records import (
-    Activity, Channel, Consultation, DmpStatus, Document, DocumentFormat, Encounter, EncounterKind,
-    IdentityStatus, ImagingModality, MesStatus, Message, PatientState,
+    Activity,
+    Channel,
+    Consultation,
+    DmpStatus,
+    Document,
+    DocumentFormat,
+    Encounter,
+    EncounterKind,
+    IdentityStatus,
+    ImagingModality,
+    Message,
+    MesStatus,
+    PatientState,
 )
 from domain.referential import Capabilities, CountingUnit, LegalEntity, MesMode, Policies
 
