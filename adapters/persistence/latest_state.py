@@ -16,13 +16,14 @@ ORDER BY period, version DESC
 """
 
 
-def latest_records_sql(kind: RecordKind) -> str:
-    """Rows of the latest state of one entity's records of `kind`; parameters: finess_ej, kind, as_of."""
+def latest_records_sql(kind: RecordKind, *, finess_ej: str = "$1", as_of: str = "$2") -> str:
+    """Rows of the latest state of one entity's records of `kind`; `finess_ej` and `as_of` name
+    the query's parameters (by default $1 and $2)."""
     spec = RECORD_KINDS[kind]
     identity = ", ".join(f"r.{storage_name(kind, name)}" for name in spec.identity)
     version_first = "r.version DESC, " if "version" in spec.key else ""
     return f"""
-WITH current_files AS ({CURRENT_FILES.format(finess_ej="$1", kind="$2", as_of="$3")})
+WITH current_files AS ({CURRENT_FILES.format(finess_ej=finess_ej, kind=f"'{kind.value}'", as_of=as_of)})
 SELECT DISTINCT ON ({identity}) r.*
 FROM {record_table_name(kind)} r JOIN current_files f ON f.id = r.submission_id
 ORDER BY {identity}, {version_first}f.received_at DESC, f.id DESC

@@ -63,7 +63,7 @@ class PgEntityMonthReader:
 
     async def _latest(self, kind: RecordKind, finess_ej: str, as_of: datetime,
                       build: Callable[[Mapping[str, Any]], _T]) -> tuple[_T, ...]:
-        rows = await self._connection.fetch(latest_records_sql(kind), finess_ej, kind.value, as_of)
+        rows = await self._connection.fetch(latest_records_sql(kind), finess_ej, as_of)
         return tuple(build(row) for row in rows)
 
 

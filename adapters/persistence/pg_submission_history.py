@@ -49,7 +49,7 @@ class PgSubmissionHistory:
         counts = {}
         for kind in RecordKind:
             counts[kind] = await connection.fetchval(
-                f"SELECT count(*) FROM ({latest_records_sql(kind)}) latest", finess_ej, kind.value, as_of)
+                f"SELECT count(*) FROM ({latest_records_sql(kind)}) latest", finess_ej, as_of)
         return counts
 
 

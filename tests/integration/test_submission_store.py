@@ -91,9 +91,9 @@ async def test_a_record_takes_its_state_from_the_latest_file_holding_it(referent
 
     async with referential.connect() as connection:
         raw = (await connection.get_raw_connection()).driver_connection
-        state = await raw.fetch(latest_records_sql(RecordKind.ENCOUNTERS), ENTITY_A, "encounters",
+        state = await raw.fetch(latest_records_sql(RecordKind.ENCOUNTERS), ENTITY_A,
                                 T0 + timedelta(days=31))
-        before = await raw.fetch(latest_records_sql(RecordKind.ENCOUNTERS), ENTITY_A, "encounters", T0)
+        before = await raw.fetch(latest_records_sql(RecordKind.ENCOUNTERS), ENTITY_A, T0)
     assert [row["discharged_at"] is not None for row in state] == [True]
     assert [row["discharged_at"] for row in before] == [None]
 
@@ -105,7 +105,7 @@ async def test_the_highest_document_version_is_its_state(referential: AsyncEngin
 
     async with referential.connect() as connection:
         raw = (await connection.get_raw_connection()).driver_connection
-        state = await raw.fetch(latest_records_sql(RecordKind.DOCUMENTS), ENTITY_A, "documents", T0)
+        state = await raw.fetch(latest_records_sql(RecordKind.DOCUMENTS), ENTITY_A, T0)
     assert [(row["version"], row["format"]) for row in state] == [(2, "CDA_R2_N1")]
 
 

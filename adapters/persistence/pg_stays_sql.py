@@ -1,0 +1,79 @@
+"""The stay policy (indicators.md §3, D5–D8) as one set-based SQL query over the latest state of
+an entity's encounters; the domain's `build_stays` is its reference and a property test holds
+them equal. Each row is a stay, or a rejected candidate with its `rejection`.
+
+Parameters: $1 the legal entity, $2 the as-of instant.
+"""
+
+from adapters.persistence.latest_state import latest_records_sql
+from domain.records import Activity
+from domain.stays import HAD_ADULT_AGE, HAD_MINIMUM_DAYS, SERIES_MINIMUM_SESSIONS, SERIES_WINDOW_MONTHS
+from domain.submissions.record_kinds import RecordKind
+
+_PARIS = "'Europe/Paris'"
+_SERIES = ", ".join(f"'{activity.value}'" for activity in SERIES_WINDOW_MONTHS)
+_WINDOW_MONTHS = " ".join(f"WHEN '{activity.value}' THEN {months}" for activity, months in SERIES_WINDOW_MONTHS.items())
+
+STAYS_SQL = f"""
+WITH RECURSIVE enc AS (
+    {latest_records_sql(RecordKind.ENCOUNTERS)}
+),
+singles AS (
+    SELECT encounter_id AS stay_id, patient_pseudonym AS patient, activity,
+           CASE WHEN activity = '{Activity.HAD.value}' THEN 'had' ELSE 'hospitalisation' END AS rule,
+           admitted_at AS entry, discharged_at AS exit_at,
+           date_trunc('month', discharged_at AT TIME ZONE {_PARIS})::date AS exit_month,
+           ARRAY[encounter_id] AS encounter_ids, stay_group_id AS group_id,
+           coalesce(surgical_act, false) AS surgical,
+           CASE WHEN activity = '{Activity.HAD.value}' AND age_at_admission < {HAD_ADULT_AGE} THEN 'had_minor'
+                WHEN activity = '{Activity.HAD.value}' AND discharged_at IS NOT NULL
+                     AND (discharged_at AT TIME ZONE {_PARIS})::date - (admitted_at AT TIME ZONE {_PARIS})::date
+                         < {HAD_MINIMUM_DAYS}
+                THEN 'had_shorter_than_8_days' END AS rejection
+    FROM enc
+    WHERE kind = 'HOSPITALISATION' AND activity <> 'URGENCES'
+      AND NOT (activity = 'PSY' AND stay_group_id IS NOT NULL)
+),
+psy_groups AS (
+    SELECT 'group:' || stay_group_id AS stay_id,
+           (array_agg(patient_pseudonym ORDER BY admitted_at, encounter_id))[1] AS patient, 'PSY' AS activity,
+           'psy_group' AS rule, min(admitted_at) AS entry,
+           CASE WHEN bool_and(discharged_at IS NOT NULL) THEN max(discharged_at) END AS exit_at,
+           CASE WHEN bool_and(discharged_at IS NOT NULL)
+                THEN date_trunc('month', max(discharged_at) AT TIME ZONE {_PARIS})::date END AS exit_month,
+           array_agg(encounter_id) AS encounter_ids, stay_group_id AS group_id,
+           bool_or(coalesce(surgical_act, false)) AS surgical, NULL AS rejection
+    FROM enc
+    WHERE activity = 'PSY' AND stay_group_id IS NOT NULL AND kind <> 'PASSAGE'
+    GROUP BY stay_group_id
+),
+sessions AS (
+    SELECT patient_pseudonym AS patient, activity, encounter_id, admitted_at,
+           coalesce(surgical_act, false) AS surgical, (admitted_at AT TIME ZONE {_PARIS})::date AS day,
+           CASE activity {_WINDOW_MONTHS} END AS months
+    FROM enc WHERE kind = 'SEANCE' AND activity IN ({_SERIES})
+),
+anchors AS (
+    SELECT patient, activity, min(day) AS anchor, min(months) AS months FROM sessions GROUP BY patient, activity
+    UNION ALL
+    SELECT a.patient, a.activity, next_session.day, a.months
+    FROM anchors a CROSS JOIN LATERAL (
+        SELECT s.day FROM sessions s
+        WHERE s.patient = a.patient AND s.activity = a.activity
+          AND s.day >= (a.anchor + make_interval(months => a.months))::date
+        ORDER BY s.day LIMIT 1) next_session
+),
+series AS (
+    SELECT 'series:' || s.activity || ':' || (array_agg(s.encounter_id ORDER BY s.admitted_at, s.encounter_id))[1]
+               AS stay_id,
+           s.patient, s.activity, 'series_window' AS rule, min(s.admitted_at) AS entry,
+           (a.anchor + make_interval(months => a.months))::timestamp AT TIME ZONE {_PARIS} AS exit_at,
+           date_trunc('month', (a.anchor + make_interval(months => a.months))::date - 1)::date AS exit_month,
+           array_agg(s.encounter_id) AS encounter_ids, NULL AS group_id, bool_or(s.surgical) AS surgical,
+           CASE WHEN count(*) < {SERIES_MINIMUM_SESSIONS} THEN 'series_fewer_than_3_sessions' END AS rejection
+    FROM anchors a JOIN sessions s ON s.patient = a.patient AND s.activity = a.activity
+         AND s.day >= a.anchor AND s.day < (a.anchor + make_interval(months => a.months))::date
+    GROUP BY s.patient, s.activity, a.anchor, a.months
+)
+SELECT * FROM singles UNION ALL SELECT * FROM psy_groups UNION ALL SELECT * FROM series
+"""
