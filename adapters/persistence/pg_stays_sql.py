@@ -5,12 +5,12 @@ them equal. Each row is a stay, or a rejected candidate with its `rejection`.
 Parameters: $1 the legal entity, $2 the as-of instant.
 """
 
+from adapters.persistence.indicator_sql import PARIS as _PARIS
 from adapters.persistence.latest_state import latest_records_sql
 from domain.records import Activity
 from domain.stays import HAD_ADULT_AGE, HAD_MINIMUM_DAYS, SERIES_MINIMUM_SESSIONS, SERIES_WINDOW_MONTHS
 from domain.submissions.record_kinds import RecordKind
 
-_PARIS = "'Europe/Paris'"
 _SERIES = ", ".join(f"'{activity.value}'" for activity in SERIES_WINDOW_MONTHS)
 _WINDOW_MONTHS = " ".join(f"WHEN '{activity.value}' THEN {months}" for activity, months in SERIES_WINDOW_MONTHS.items())
 

@@ -51,7 +51,7 @@ def count_reports(data: EntityMonth, definition: IndicatorDefinition) -> Countin
 
 def _report_exclusion(data: EntityMonth, definition: IndicatorDefinition, report: list[Document]) -> Exclusion | None:
     """The first denominator rule the report fails, in the catalogue's order (D16)."""
-    if not _has_profile(data, report[0].patient):
+    if not _has_profile(data, _patient_of(report)):
         return Exclusion.NO_MES_PROFILE
     if any(document.subcontracted for document in report):
         return Exclusion.SUBCONTRACTED
@@ -64,6 +64,11 @@ def _report_exclusion(data: EntityMonth, definition: IndicatorDefinition, report
             document.modality in COUNTED_MODALITIES for document in report):
         return Exclusion.EXCLUDED_MODALITY
     return None
+
+
+def _patient_of(report: list[Document]) -> str:
+    """The patient of the report's first document (by production instant, then id)."""
+    return min(report, key=lambda document: (document.produced_at, document.document_id)).patient
 
 
 def _has_profile(data: EntityMonth, patient: str) -> bool:

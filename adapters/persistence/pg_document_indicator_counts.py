@@ -1,0 +1,103 @@
+"""P1.O4, P1.O5 and P1.O6 counted in SQL, set-based; the domain's `document_indicators` is the
+reference they are held equal to."""
+
+from datetime import datetime
+
+import asyncpg
+
+from adapters.persistence.indicator_sql import (
+    counting_from_rows,
+    group_failure_sql,
+    in_list,
+    month_patients_sql,
+    rank,
+    unit_rank_sql,
+)
+from adapters.persistence.latest_state import latest_records_sql
+from domain.indicators.catalogue import Exclusion, IndicatorDefinition, Unit
+from domain.indicators.counting import Counting
+from domain.indicators.document_eligibility import feeding_deadline
+from domain.indicators.document_indicators import COUNTED_MODALITIES, EXCLUDED_DISCIPLINES
+from domain.periods import Period
+from domain.referential import LegalEntity, MesMode
+from domain.submissions.record_kinds import RecordKind
+
+# Parameters: $1 entity, $2 as-of, $3 month start, $4 month end, $5 month label, $6 feeding deadline,
+# $7 DataMatrix required.
+_FAILURE = {"as_of": "$2", "deadline": "$6", "require_datamatrix": "$7"}
+
+
+def _no_profile(exact_mes: bool) -> str:
+    return "mp.mes_status IN ('NONE', 'OPPOSED', 'CLOSED')" if exact_mes else "FALSE"
+
+
+def _consultation_reports_sql(definition: IndicatorDefinition, exact_mes: bool) -> str:
+    of_type, best, furthest = group_failure_sql(definition, "d", **_FAILURE)
+    return f"""
+WITH cons AS ({latest_records_sql(RecordKind.CONSULTATIONS)}),
+docs AS ({latest_records_sql(RecordKind.DOCUMENTS)}),
+month_patients AS ({month_patients_sql("$1", "$2", "$5")}),
+population AS (
+    SELECT c.consultation_id, ({_no_profile(exact_mes)}) IS TRUE AS without_profile
+    FROM cons c LEFT JOIN month_patients mp ON mp.patient_pseudonym = c.patient_pseudonym
+    WHERE c.ace_billed AND c.occurred_at >= $3 AND c.occurred_at < $4
+),
+units AS (
+    SELECT p.consultation_id, {of_type} AS of_type, {best} AS best, {furthest} AS furthest
+    FROM population p LEFT JOIN docs d ON d.consultation_id = p.consultation_id
+    WHERE NOT p.without_profile GROUP BY p.consultation_id
+)
+SELECT 'unit' AS row, {unit_rank_sql("of_type", "best", "furthest")} AS rank, count(*) AS n FROM units GROUP BY 2
+UNION ALL
+SELECT 'excluded', {rank(Exclusion.NO_MES_PROFILE)}, count(*) FROM population WHERE without_profile
+"""
+
+
+def _reports_sql(definition: IndicatorDefinition, exact_mes: bool) -> str:
+    """Documents sharing a report are one report (D15); its patient is that of its first document."""
+    of_type, best, furthest = group_failure_sql(definition, "d", **_FAILURE)
+    discipline = (f"bool_or(d.discipline IN ({in_list(EXCLUDED_DISCIPLINES)}))"
+                  if Exclusion.EXCLUDED_DISCIPLINE in definition.exclusions else "FALSE")
+    modality = (f"NOT coalesce(bool_or(d.modality IN ({in_list(COUNTED_MODALITIES)})), FALSE)"
+                if Exclusion.EXCLUDED_MODALITY in definition.exclusions else "FALSE")
+    return f"""
+WITH docs AS (
+    SELECT * FROM ({latest_records_sql(RecordKind.DOCUMENTS)}) d WHERE d.type_code IN ({in_list(definition.type_codes)})
+),
+month_patients AS ({month_patients_sql("$1", "$2", "$5")}),
+reports AS (
+    SELECT d.report_id,
+           (array_agg(d.patient_pseudonym ORDER BY d.produced_at, d.document_id))[1] AS patient,
+           min(d.produced_at) AS produced_at, bool_or(coalesce(d.subcontracted, FALSE)) AS subcontracted,
+           bool_or(coalesce(d.no_transmission, FALSE)) AS no_transmission,
+           {discipline} IS TRUE AS excluded_discipline, {modality} AS excluded_modality,
+           {of_type} AS of_type, {best} AS best, {furthest} AS furthest
+    FROM docs d GROUP BY d.report_id
+),
+judged AS (
+    SELECT CASE WHEN ({_no_profile(exact_mes)}) IS TRUE THEN {rank(Exclusion.NO_MES_PROFILE)}
+                WHEN r.subcontracted THEN {rank(Exclusion.SUBCONTRACTED)}
+                WHEN r.no_transmission THEN {rank(Exclusion.NON_TRANSMISSION)}
+                WHEN r.excluded_discipline THEN {rank(Exclusion.EXCLUDED_DISCIPLINE)}
+                WHEN r.excluded_modality THEN {rank(Exclusion.EXCLUDED_MODALITY)} END AS excluded,
+           {unit_rank_sql("r.of_type", "r.best", "r.furthest")} AS failure
+    FROM reports r LEFT JOIN month_patients mp ON mp.patient_pseudonym = r.patient
+    WHERE r.produced_at >= $3 AND r.produced_at < $4
+)
+SELECT 'excluded' AS row, excluded AS rank, count(*) AS n FROM judged WHERE excluded IS NOT NULL GROUP BY 2
+UNION ALL
+SELECT 'unit', failure, count(*) FROM judged WHERE excluded IS NULL GROUP BY 2
+"""
+
+
+async def count_document_indicator_sql(connection: asyncpg.Connection, entity: LegalEntity, month: Period,
+                                       as_of: datetime, definition: IndicatorDefinition) -> Counting:
+    policies = entity.policies
+    exact = policies.mes_mode is MesMode.EXACT
+    if definition.id == "P1.O4":
+        sql, unit = _consultation_reports_sql(definition, exact), Unit.CONSULTATION
+    else:
+        sql, unit = _reports_sql(definition, exact), Unit.DOCUMENT
+    rows = await connection.fetch(sql, entity.finess_ej, as_of, month.starts_at, month.ends_at, month.label,
+                                  feeding_deadline(month, policies.feeding_grace_months), policies.require_datamatrix)
+    return counting_from_rows(rows, unit)
