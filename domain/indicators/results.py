@@ -20,7 +20,8 @@ from domain.indicators.targets import (
     target_for,
     weighted_denominator,
 )
-from domain.referential import MesMode, MssWeighting
+from domain.periods import Period
+from domain.referential import LegalEntity, MesMode, MssWeighting
 from domain.stays import STAY_POLICY_VERSION
 
 HAD_NO_ODS = "HAD_NO_ODS"
@@ -60,47 +61,66 @@ class IndicatorResult:
     explanation: tuple[tuple[Exclusion, int], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class JudgingContext:
+    """What judging a counting needs besides it: who, when, and two facts of the month."""
+
+    entity: LegalEntity
+    month: Period
+    as_of: datetime
+    prescription_produced: bool  # any discharge prescription produced in the month (HAD_NO_ODS, D11)
+    mss_equipment_rate: Decimal | None = None
+
+
 def compute_month(data: EntityMonth, referential: TargetReferential) -> tuple[IndicatorResult, ...]:
-    return tuple(compute_indicator(data, CATALOGUE[indicator_id], referential) for indicator_id in CATALOGUE)
+    """The reference computation: counts with the domain's own code, then judges."""
+    context = JudgingContext(data.entity, data.month, data.as_of, _prescription_produced(data),
+                             data.mss_equipment_rate)
+    return tuple(judge_indicator(context, definition, referential, _COUNTERS[definition.id](data, definition))
+                 for definition in CATALOGUE.values())
 
 
-def compute_indicator(data: EntityMonth, definition: IndicatorDefinition, referential: TargetReferential
-                      ) -> IndicatorResult:
-    entity = data.entity
+def judge_indicator(context: JudgingContext, definition: IndicatorDefinition, referential: TargetReferential,
+                    counting: Counting) -> IndicatorResult:
+    """Applicability, weighting, target and status of one counting (§6, D10, D11, D13, D14, D18)."""
+    entity = context.entity
     target, tier = target_for(referential, definition.id, entity.sunes_achieved)
-    reason = _not_applicable_reason(data, definition)
-    counting = _COUNTERS[definition.id](data, definition)
-    weighting, denominator = _weighted(data, definition, referential, counting.denominator)
+    reason = _not_applicable_reason(context, definition)
+    weighting, denominator = _weighted(context, definition, referential, counting.denominator)
     status = Status.NOT_APPLICABLE if reason else judge(counting.numerator, denominator, target)
     return IndicatorResult(
         indicator_id=definition.id, candidate=definition.id in entity.candidate_indicators,
         applicable=reason is None, not_applicable_reason=reason, unit=counting.unit,
         numerator=counting.numerator, denominator=denominator, raw_denominator=counting.denominator,
         weighting=weighting, rate=None if reason else display_rate(counting.numerator, denominator),
-        target=target, tier=tier, referential_version=referential.version, status=status, as_of=data.as_of,
+        target=target, tier=tier, referential_version=referential.version, status=status, as_of=context.as_of,
         stay_policy_version=STAY_POLICY_VERSION, explanation=counting.explanation,
     )
 
 
-def _not_applicable_reason(data: EntityMonth, definition: IndicatorDefinition) -> str | None:
+def _prescription_produced(data: EntityMonth) -> bool:
+    codes = CATALOGUE["P1.O2.ODS"].type_codes
+    return any(document.type_code in codes and data.month.starts_at <= document.produced_at < data.month.ends_at
+               for document in data.documents)
+
+
+def _not_applicable_reason(context: JudgingContext, definition: IndicatorDefinition) -> str | None:
     """Capabilities decide (D11); an HAD entity without any prescription produced in the month is
     not concerned by ODS."""
-    if not definition.is_applicable(data.entity.capabilities):
+    capabilities = context.entity.capabilities
+    if not definition.is_applicable(capabilities):
         return f"NO_{definition.applicability.name}" if definition.applicability else None
-    if definition.id == "P1.O2.ODS" and data.entity.capabilities.is_had and not any(
-            document.type_code in definition.type_codes
-            and data.month.starts_at <= document.produced_at < data.month.ends_at
-            for document in data.documents):
+    if definition.id == "P1.O2.ODS" and capabilities.is_had and not context.prescription_produced:
         return HAD_NO_ODS
     return None
 
 
-def _weighted(data: EntityMonth, definition: IndicatorDefinition, referential: TargetReferential,
+def _weighted(context: JudgingContext, definition: IndicatorDefinition, referential: TargetReferential,
               raw: int) -> tuple[str | None, int]:
-    policies = data.entity.policies
+    policies = context.entity.policies
     if definition.id in _DMP_INDICATORS and policies.mes_mode is MesMode.WEIGHTED:
         return f"MES profile rate {referential.weighting_rate}", weighted_denominator(raw, referential.weighting_rate)
-    if definition.id == "P1.O7" and policies.mss_weighting is not MssWeighting.OFF and data.mss_equipment_rate:
-        rate = data.mss_equipment_rate
+    if definition.id == "P1.O7" and policies.mss_weighting is not MssWeighting.OFF and context.mss_equipment_rate:
+        rate = context.mss_equipment_rate
         return f"MSSanté equipment rate ({policies.mss_weighting.value}) {rate}", weighted_denominator(raw, rate)
     return None, raw

@@ -1,0 +1,51 @@
+"""The nine indicators of one legal entity and month, counted set-based in PostgreSQL and judged
+by the domain (applicability, weighting, targets, statuses)."""
+
+from datetime import datetime
+
+import asyncpg
+
+from adapters.persistence.indicator_sql import in_list
+from adapters.persistence.latest_state import latest_records_sql
+from adapters.persistence.pg_document_indicator_counts import count_document_indicator_sql
+from adapters.persistence.pg_patient_indicator_counts import count_patient_indicator_sql
+from adapters.persistence.pg_stay_indicator_counts import count_stay_indicator_sql
+from domain.indicators.catalogue import CATALOGUE, IndicatorDefinition
+from domain.indicators.counting import Counting
+from domain.indicators.results import IndicatorResult, JudgingContext, judge_indicator
+from domain.indicators.targets import TargetReferential
+from domain.periods import Period
+from domain.referential import LegalEntity
+from domain.submissions.record_kinds import RecordKind
+
+_STAY_INDICATORS = frozenset({"P1.O2.LDL", "P1.O2.ODS", "P1.O3"})
+_PATIENT_INDICATORS = frozenset({"P1.O1", "P1.O7", "P1.O8"})
+_PRESCRIPTION_PRODUCED = f"""
+SELECT EXISTS (SELECT 1 FROM ({latest_records_sql(RecordKind.DOCUMENTS)}) d
+               WHERE d.type_code IN ({in_list(CATALOGUE["P1.O2.ODS"].type_codes)})
+                 AND d.produced_at >= $3 AND d.produced_at < $4)
+"""
+
+
+class PgIndicatorEngine:
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._connection = connection
+
+    async def compute(self, entity: LegalEntity, month: Period, as_of: datetime,
+                      referential: TargetReferential) -> tuple[IndicatorResult, ...]:
+        """`entity` is its referential version for the month as known at `as_of` (D19)."""
+        produced = await self._connection.fetchval(_PRESCRIPTION_PRODUCED, entity.finess_ej, as_of,
+                                                   month.starts_at, month.ends_at)
+        context = JudgingContext(entity, month, as_of, bool(produced))
+        return tuple([
+            judge_indicator(context, definition, referential, await self._count(entity, month, as_of, definition))
+            for definition in CATALOGUE.values()
+        ])
+
+    async def _count(self, entity: LegalEntity, month: Period, as_of: datetime,
+                     definition: IndicatorDefinition) -> Counting:
+        if definition.id in _STAY_INDICATORS:
+            return await count_stay_indicator_sql(self._connection, entity, month, as_of, definition)
+        if definition.id in _PATIENT_INDICATORS:
+            return await count_patient_indicator_sql(self._connection, entity, month, as_of, definition.id)
+        return await count_document_indicator_sql(self._connection, entity, month, as_of, definition)
