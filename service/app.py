@@ -21,6 +21,7 @@ from service.auth import require_api_key
 from service.controllers.api_keys import ApiKeyController
 from service.controllers.ghts import GhtController
 from service.controllers.health import HealthController
+from service.controllers.indicators import IndicatorController
 from service.controllers.legal_entities import LegalEntityController
 from service.controllers.sites import SiteController
 from service.controllers.submissions import SubmissionController
@@ -62,7 +63,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
 
     return Litestar(
         route_handlers=[HealthController, ApiKeyController, GhtController, LegalEntityController,
-                        SiteController, SubmissionController],
+                        SiteController, SubmissionController, IndicatorController],
         dependencies=DEPENDENCIES,
         guards=[require_api_key],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

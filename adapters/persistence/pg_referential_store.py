@@ -1,10 +1,12 @@
 """Referential persistence: append-only, effective-dated versions of GHTs, legal entities, sites."""
 
-from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.tables import GhtVersion, LegalEntityVersion, SiteVersion
@@ -39,8 +41,9 @@ class PgReferentialStore:
 
     async def put_ght(self, ght: Ght) -> Ght:
         row = {"ght_id": ght.ght_id, "valid_from": ght.valid_from, "name": ght.name,
-               "region": ght.region, "support_finess_ej": ght.support_finess_ej}
-        await self._insert(GhtVersion, row)
+               "region": ght.region, "support_finess_ej": ght.support_finess_ej, "recorded_at": ght.recorded_at}
+        if not await self._unchanged("ght_version", "ght_id", ght, _ght):
+            await self._insert(GhtVersion, row)
         return _required(await self.ght(ght.ght_id))
 
     async def put_legal_entity(self, entity: LegalEntity) -> LegalEntity:
@@ -53,14 +56,17 @@ class PgReferentialStore:
             "candidate_indicators": list(entity.candidate_indicators),
             "sunes_achieved": sorted(entity.sunes_achieved),
             "policies": {**policies, "unit_override": dict(entity.policies.unit_override)},
+            "recorded_at": entity.recorded_at,
         }
-        await self._insert(LegalEntityVersion, row)
+        if not await self._unchanged("legal_entity_version", "finess_ej", entity, _legal_entity):
+            await self._insert(LegalEntityVersion, row)
         return _required(await self.legal_entity(entity.finess_ej))
 
     async def put_site(self, site: Site) -> Site:
         row = {"finess_et": site.finess_et, "valid_from": site.valid_from, "finess_ej": site.finess_ej,
-               "name": site.name, "active": site.active}
-        await self._insert(SiteVersion, row)
+               "name": site.name, "active": site.active, "recorded_at": site.recorded_at}
+        if not await self._unchanged("site_version", "finess_et", site, _site):
+            await self._insert(SiteVersion, row)
         return _required(await self.site(site.finess_et))
 
     async def ght(self, ght_id: str, day: date | None = None, as_of: datetime | None = None) -> Ght | None:
@@ -99,8 +105,25 @@ class PgReferentialStore:
         ght = await self.ght(entity.ght_id)
         return EntityScope(finess_ej, entity.ght_id, ght.region if ght else "")
 
+    async def _unchanged(self, table: str, key: str, version: Any, build: Callable[[dict[str, Any]], Any]) -> bool:
+        """Whether the same content is already recorded for this key and effective date: declaring
+        the referential again then records no new version."""
+        row = (await self._connection.execute(
+            text(f"SELECT * FROM {table} WHERE {key} = :key AND valid_from = :valid_from "
+                 "ORDER BY recorded_at DESC LIMIT 1"),
+            {"key": getattr(version, key), "valid_from": version.valid_from},
+        )).mappings().first()
+        return row is not None and replace(build(dict(row)), recorded_at=None) == replace(version, recorded_at=None)
+
     async def _insert(self, table: Any, row: dict[str, Any]) -> None:
-        await self._connection.execute(table.__table__.insert().values(**row))
+        """`recorded_at` is the service clock's instant (as-of reads, D19); the database's own
+        clock when none is given. A second change at the very same instant (a frozen clock, a
+        replay) replaces the first."""
+        values = {key: value for key, value in row.items() if not (key == "recorded_at" and value is None)}
+        statement = insert(table.__table__).values(**values)
+        primary_key = [column.name for column in table.__table__.primary_key.columns]
+        await self._connection.execute(statement.on_conflict_do_update(
+            index_elements=primary_key, set_={key: statement.excluded[key] for key in values}))
 
     async def _current(
         self, table: str, key: str, where: str, params: dict[str, Any], day: date | None,

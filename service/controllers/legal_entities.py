@@ -1,5 +1,7 @@
 """Legal entities (FINESS juridique): declare or version one, read it, list its sites."""
 
+from dataclasses import replace
+
 from litestar import Controller, get, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
@@ -46,7 +48,8 @@ class LegalEntityController(Controller):
             await entity_in_scope(referential, principal, finess_ej, Action.MANAGE_REFERENTIAL)
         await ght_in_scope(referential, principal, data.ght_id, Action.MANAGE_REFERENTIAL)
         valid_from = data.valid_from or runtime.clock().astimezone(PARIS).date()
-        entity = await referential.put_legal_entity(_entity(finess_ej, data, valid_from))
+        entity = await referential.put_legal_entity(
+            replace(_entity(finess_ej, data, valid_from), recorded_at=runtime.clock()))
         return entity_view(entity)
 
     @get(

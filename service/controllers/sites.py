@@ -50,7 +50,8 @@ class SiteController(Controller):
             await entity_in_scope(referential, principal, existing.finess_ej, Action.MANAGE_REFERENTIAL)
         await entity_in_scope(referential, principal, data.finess_ej, Action.MANAGE_REFERENTIAL)
         valid_from = data.valid_from or runtime.clock().astimezone(PARIS).date()
-        site = await referential.put_site(Site(finess_et, data.finess_ej, data.name, valid_from, data.active))
+        site = await referential.put_site(
+            Site(finess_et, data.finess_ej, data.name, valid_from, data.active, runtime.clock()))
         return site_view(site)
 
     @get("/sites/{finess_et:str}", operation_id="getSite", summary="Read a site", responses=READ_PROBLEMS)
@@ -96,7 +97,7 @@ class SiteController(Controller):
             current = await referential.site(found.finess_et)
             if current and (current.finess_ej, current.name, current.active) == (found.finess_ej, found.name, True):
                 continue
-            await referential.put_site(Site(found.finess_et, found.finess_ej, found.name, today))
+            await referential.put_site(Site(found.finess_et, found.finess_ej, found.name, today, True, runtime.clock()))
             recorded += 1
         return FinessImportView(
             sites_recorded=recorded,

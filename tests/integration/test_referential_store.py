@@ -29,7 +29,7 @@ async def test_a_change_recorded_after_the_as_of_instant_is_not_seen(referential
         recorded = await store.legal_entity(ENTITY_A)
         assert recorded is not None and recorded.recorded_at is not None
         as_of = recorded.recorded_at
-        await store.put_legal_entity(replace(ENTITIES[0], name="Renamed"))
+        await store.put_legal_entity(replace(ENTITIES[0], name="Renamed", recorded_at=None))
         then = await store.legal_entity(ENTITY_A, as_of=as_of)
         now = await store.legal_entity(ENTITY_A, as_of=datetime.now(UTC))
     assert then is not None and then.name == "CHU Test"
@@ -39,3 +39,14 @@ async def test_a_change_recorded_after_the_as_of_instant_is_not_seen(referential
 async def test_an_unknown_entity_is_none(referential: AsyncEngine) -> None:
     async with referential.begin() as connection:
         assert await PgReferentialStore(connection).legal_entity("750000010") is None
+
+
+async def test_declaring_the_same_version_again_records_nothing_new(referential: AsyncEngine) -> None:
+    from sqlalchemy import text
+
+    async with referential.begin() as connection:
+        store = PgReferentialStore(connection)
+        await store.put_legal_entity(replace(ENTITIES[0], recorded_at=None))
+        count = (await connection.execute(
+            text("SELECT count(*) FROM legal_entity_version WHERE finess_ej = :ej"), {"ej": ENTITY_A})).scalar()
+    assert count == 1

@@ -1,0 +1,107 @@
+"""Indicator results of a legal entity and month, and the texts that explain how they are computed."""
+
+from datetime import datetime
+from typing import Annotated
+
+from litestar import Controller, Response, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.persistence.pg_indicator_engine import PgIndicatorEngine
+from adapters.persistence.pg_referential_store import PgReferentialStore
+from domain.access import Action, Principal
+from domain.errors import NotFound
+from domain.indicators.catalogue import CATALOGUE
+from domain.indicators.justification import calculation_details_fr, stay_notion_fr
+from domain.indicators.results import IndicatorResult
+from domain.indicators.targets import DEFAULT_REFERENTIAL, target_referential
+from domain.indicators.warnings import DataWarning, missing_kinds, result_warnings
+from domain.periods import Period
+from domain.referential import LegalEntity
+from domain.stays import STAY_POLICY_VERSION
+from domain.submissions.record_kinds import RecordKind
+from service.runtime import Runtime
+from service.schemas.indicators import DataWarningView, EntityMonthResultsView, ExplanationView, IndicatorResultView
+from service.schemas.problems import READ_PROBLEMS
+from service.scope import entity_in_scope
+
+AsOf = Annotated[datetime | None, QueryParameter(description="the computation's instant (default: now, D1)")]
+TargetVersion = Annotated[str, QueryParameter(query="referential", description="target referential version")]
+
+
+class IndicatorController(Controller):
+    path = "/api/v1/legal-entities/{finess_ej:str}/periods/{period:str}"
+    tags = ["indicators"]  # noqa: RUF012
+
+    @get("/indicators", operation_id="getEntityMonthIndicators", responses=READ_PROBLEMS,
+         summary="The nine indicators of the entity and month, with their explanation and warnings")
+    async def results(
+        self, finess_ej: FromPath[str], period: FromPath[str], principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore], unit_of_work: NamedDependency[AsyncConnection],
+        runtime: NamedDependency[Runtime], as_of: AsOf = None, target_version: TargetVersion = DEFAULT_REFERENTIAL,
+    ) -> EntityMonthResultsView:
+        await entity_in_scope(referential, principal, finess_ej, Action.READ)
+        targets = target_referential(target_version)
+        month = Period.parse(period)
+        instant = as_of or runtime.clock()
+        entity = await _entity_for(referential, finess_ej, month, instant)
+        raw = (await unit_of_work.get_raw_connection()).driver_connection
+        results = await PgIndicatorEngine(raw).compute(entity, month, instant, targets)  # type: ignore[arg-type]
+        warnings = result_warnings(results) + missing_kinds(await _kinds_received(unit_of_work, finess_ej, month,
+                                                                                 instant))
+        return EntityMonthResultsView(
+            finess_ej=finess_ej, period=month.label, as_of=instant, referential_version=targets.version,
+            stay_policy_version=STAY_POLICY_VERSION, results=[_view(result) for result in results],
+            warnings=[_warning_view(warning) for warning in warnings],
+        )
+
+    @get("/methodology", operation_id="getEntityMonthMethodology", responses=READ_PROBLEMS, media_type="text/plain",
+         summary="Calculation details and the justification of the stay notion, as the ARS asks for them")
+    async def methodology(
+        self, finess_ej: FromPath[str], period: FromPath[str], principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore], runtime: NamedDependency[Runtime],
+        as_of: AsOf = None, target_version: TargetVersion = DEFAULT_REFERENTIAL,
+    ) -> Response[str]:
+        await entity_in_scope(referential, principal, finess_ej, Action.READ)
+        targets = target_referential(target_version)
+        month = Period.parse(period)
+        entity = await _entity_for(referential, finess_ej, month, as_of or runtime.clock())
+        body = calculation_details_fr(entity, month, targets.version) + "\n\n" + stay_notion_fr(entity) + "\n"
+        return Response(body, media_type="text/plain; charset=utf-8")
+
+
+async def _entity_for(referential: PgReferentialStore, finess_ej: str, month: Period, as_of: datetime) -> LegalEntity:
+    """The entity's version in force at the month's end, as known at the as-of instant (D19)."""
+    entity = await referential.legal_entity(finess_ej, day=month.last_day, as_of=as_of)
+    if entity is None:
+        raise NotFound("the legal entity was not declared for this month at this instant")
+    return entity
+
+
+async def _kinds_received(
+    connection: AsyncConnection, finess_ej: str, month: Period, as_of: datetime
+) -> list[RecordKind]:
+    rows = await connection.execute(text(
+        "SELECT DISTINCT kind FROM submission WHERE finess_ej = :ej AND period = :period AND status = 'accepted' "
+        "AND received_at <= :as_of"), {"ej": finess_ej, "period": month.label, "as_of": as_of})
+    return [RecordKind(row[0]) for row in rows]
+
+
+def _view(result: IndicatorResult) -> IndicatorResultView:
+    return IndicatorResultView(
+        indicator_id=result.indicator_id, label_fr=CATALOGUE[result.indicator_id].label_fr,
+        candidate=result.candidate, applicable=result.applicable,
+        not_applicable_reason=result.not_applicable_reason, unit=result.unit, numerator=result.numerator,
+        denominator=result.denominator, raw_denominator=result.raw_denominator, weighting=result.weighting,
+        rate=None if result.rate is None else float(result.rate), target=result.target, tier=result.tier,
+        status=result.status,
+        explanation=[ExplanationView(exclusion=exclusion, label_fr=exclusion.label_fr, count=count)
+                     for exclusion, count in result.explanation],
+    )
+
+
+def _warning_view(warning: DataWarning) -> DataWarningView:
+    return DataWarningView(code=warning.code.value, detail=warning.detail, indicator_id=warning.indicator_id,
+                           count=warning.count)

@@ -1,0 +1,49 @@
+"""Bodies of the indicator results (indicators.md §6)."""
+
+from datetime import datetime
+
+import msgspec
+
+from domain.indicators.catalogue import Exclusion, Unit
+from domain.indicators.targets import Status, Tier
+
+
+class ExplanationView(msgspec.Struct, kw_only=True):
+    exclusion: Exclusion
+    label_fr: str
+    count: int
+
+
+class IndicatorResultView(msgspec.Struct, kw_only=True):
+    indicator_id: str
+    label_fr: str
+    candidate: bool
+    applicable: bool
+    not_applicable_reason: str | None
+    unit: Unit
+    numerator: int
+    denominator: int
+    raw_denominator: int
+    weighting: str | None
+    rate: float | None  # percent, rounded half-up to one decimal (D14); null when the denominator is 0
+    target: int
+    tier: Tier
+    status: Status
+    explanation: list[ExplanationView]
+
+
+class DataWarningView(msgspec.Struct, kw_only=True, omit_defaults=True):
+    code: str
+    detail: str
+    indicator_id: str | None = None
+    count: int | None = None
+
+
+class EntityMonthResultsView(msgspec.Struct, kw_only=True):
+    finess_ej: str
+    period: str
+    as_of: datetime
+    referential_version: str
+    stay_policy_version: str
+    results: list[IndicatorResultView]
+    warnings: list[DataWarningView]
