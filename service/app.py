@@ -19,6 +19,7 @@ from adapters.uploads.upload_spool import remove_leftover_spools
 from domain.access import Principal, Role
 from service.auth import require_api_key
 from service.controllers.api_keys import ApiKeyController
+from service.controllers.ght_indicators import GhtIndicatorController
 from service.controllers.ghts import GhtController
 from service.controllers.health import HealthController
 from service.controllers.indicators import IndicatorController
@@ -63,7 +64,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
 
     return Litestar(
         route_handlers=[HealthController, ApiKeyController, GhtController, LegalEntityController,
-                        SiteController, SubmissionController, IndicatorController],
+                        SiteController, SubmissionController, IndicatorController,
+                        GhtIndicatorController],
         dependencies=DEPENDENCIES,
         guards=[require_api_key],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -53,7 +53,7 @@ class IndicatorController(Controller):
                                                                                  instant))
         return EntityMonthResultsView(
             finess_ej=finess_ej, period=month.label, as_of=instant, referential_version=targets.version,
-            stay_policy_version=STAY_POLICY_VERSION, results=[_view(result) for result in results],
+            stay_policy_version=STAY_POLICY_VERSION, results=[result_view(result) for result in results],
             warnings=[_warning_view(warning) for warning in warnings],
         )
 
@@ -89,7 +89,7 @@ async def _kinds_received(
     return [RecordKind(row[0]) for row in rows]
 
 
-def _view(result: IndicatorResult) -> IndicatorResultView:
+def result_view(result: IndicatorResult) -> IndicatorResultView:
     return IndicatorResultView(
         indicator_id=result.indicator_id, label_fr=CATALOGUE[result.indicator_id].label_fr,
         candidate=result.candidate, applicable=result.applicable,

@@ -47,3 +47,27 @@ class EntityMonthResultsView(msgspec.Struct, kw_only=True):
     stay_policy_version: str
     results: list[IndicatorResultView]
     warnings: list[DataWarningView]
+
+
+class MemberResultsView(msgspec.Struct, kw_only=True):
+    finess_ej: str
+    name: str
+    results: list[IndicatorResultView]
+
+
+class GhtIndicatorView(msgspec.Struct, kw_only=True):
+    indicator_id: str
+    status: str  # satisfied | not_satisfied | undetermined (D13)
+    blocking_members: list[str]
+    consolidated_numerator: int
+    consolidated_denominator: int
+    consolidated_rate: float | None  # for information only
+
+
+class GhtMonthResultsView(msgspec.Struct, kw_only=True):
+    ght_id: str
+    period: str
+    as_of: datetime
+    referential_version: str
+    members: list[MemberResultsView]
+    ght: list[GhtIndicatorView]

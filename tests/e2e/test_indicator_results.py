@@ -81,3 +81,22 @@ async def test_the_methodology_text_names_the_decisions(client: Client, keys: di
     answer = await client.get(f"{BASE}/methodology", headers=keys["support"])
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/plain")
     assert "Justification de la notion de séjour" in answer.text and "(D16)" in answer.text
+
+
+async def test_the_ght_view_shows_every_member_and_the_ght_status(client: Client, keys: dict) -> None:
+    await _upload_all(client, keys["member_a"])
+    answer = await client.get("/api/v1/ghts/GHT-IDF-TEST/periods/2025-03/indicators", headers=keys["support"])
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert [member["finess_ej"] for member in body["members"]] == ["340780006", ENTITY_A]  # by FINESS
+    ght = {item["indicator_id"]: item for item in body["ght"]}
+    # ENTITY_A: 1 of 2 letters sent (50 % < 55 %): not achieved; the other member has no activity.
+    assert (ght["P1.O2.LDL"]["status"], ght["P1.O2.LDL"]["blocking_members"]) == ("not_satisfied", [ENTITY_A])
+    assert ght["P1.O2.LDL"]["consolidated_rate"] == 50.0
+
+
+async def test_a_member_cannot_read_the_ght_view(client: Client, keys: dict) -> None:
+    answer = await client.get("/api/v1/ghts/GHT-IDF-TEST/periods/2025-03/indicators", headers=keys["member_a"])
+    assert answer.status_code == 403
+    other = await client.get("/api/v1/ghts/GHT-PACA-TEST/periods/2025-03/indicators", headers=keys["support"])
+    assert other.status_code == 404

@@ -1,0 +1,64 @@
+"""The GHT view: every member against its targets, and the GHT's status per indicator (D13)."""
+
+from datetime import datetime
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.persistence.pg_indicator_engine import PgIndicatorEngine
+from adapters.persistence.pg_referential_store import PgReferentialStore
+from domain.access import Action, Principal, Role
+from domain.errors import ActionNotAllowed
+from domain.indicators.ght_view import ght_indicators
+from domain.indicators.targets import DEFAULT_REFERENTIAL, target_referential
+from domain.periods import Period
+from service.controllers.indicators import result_view
+from service.runtime import Runtime
+from service.schemas.indicators import GhtIndicatorView, GhtMonthResultsView, MemberResultsView
+from service.schemas.problems import WRITE_PROBLEMS
+from service.scope import ght_in_scope
+
+AsOf = Annotated[datetime | None, QueryParameter(description="the computation's instant (default: now, D1)")]
+TargetVersion = Annotated[str, QueryParameter(query="referential", description="target referential version")]
+
+
+class GhtIndicatorController(Controller):
+    path = "/api/v1/ghts/{ght_id:str}/periods/{period:str}"
+    tags = ["indicators"]  # noqa: RUF012
+
+    @get("/indicators", operation_id="getGhtMonthIndicators", responses=WRITE_PROBLEMS,
+         summary="Members x indicators of the month, and whether the GHT satisfies each indicator")
+    async def results(
+        self, ght_id: FromPath[str], period: FromPath[str], principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore], unit_of_work: NamedDependency[AsyncConnection],
+        runtime: NamedDependency[Runtime], as_of: AsOf = None, target_version: TargetVersion = DEFAULT_REFERENTIAL,
+    ) -> GhtMonthResultsView:
+        await ght_in_scope(referential, principal, ght_id, Action.READ)
+        if principal.role is Role.MEMBER:
+            raise ActionNotAllowed("a member reads its own results, not the GHT's view")
+        targets = target_referential(target_version)
+        month = Period.parse(period)
+        instant = as_of or runtime.clock()
+        engine = PgIndicatorEngine((await unit_of_work.get_raw_connection()).driver_connection)  # type: ignore[arg-type]
+        members, by_member = [], {}
+        for member in await referential.legal_entities_of(ght_id):
+            entity = await referential.legal_entity(member.finess_ej, day=month.last_day, as_of=instant)
+            if entity is None or entity.ght_id != ght_id or not entity.active:
+                continue
+            results = await engine.compute(entity, month, instant, targets)
+            by_member[entity.finess_ej] = results
+            members.append(MemberResultsView(finess_ej=entity.finess_ej, name=entity.name,
+                                             results=[result_view(result) for result in results]))
+        return GhtMonthResultsView(
+            ght_id=ght_id, period=month.label, as_of=instant, referential_version=targets.version, members=members,
+            ght=[GhtIndicatorView(indicator_id=item.indicator_id, status=item.status.value,
+                                  blocking_members=list(item.blocking_members),
+                                  consolidated_numerator=item.consolidated_numerator,
+                                  consolidated_denominator=item.consolidated_denominator,
+                                  consolidated_rate=None if item.consolidated_rate is None
+                                  else float(item.consolidated_rate))
+                 for item in ght_indicators(by_member)],
+        )
