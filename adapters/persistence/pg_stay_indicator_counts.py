@@ -41,11 +41,14 @@ closed AS (
     SELECT * FROM stays s WHERE s.rejection IS NULL AND s.exit_at IS NOT NULL AND s.exit_at <= $2
       AND s.exit_month = $3::date
 ),
-linked AS (
-    SELECT s.stay_id, d.* FROM closed s JOIN docs d ON d.encounter_id = ANY (s.encounter_ids)
-        OR (s.rule = 'psy_group' AND d.stay_group_id = s.group_id)
-        OR (s.rule = 'series_window' AND d.patient_pseudonym = s.patient
-            AND d.produced_at >= s.entry AND d.produced_at < s.exit_at)
+linked AS (  -- three equi-joins (an OR would make the planner compare every pair)
+    SELECT s.stay_id, d.* FROM closed s CROSS JOIN LATERAL unnest(s.encounter_ids) AS e (encounter_id)
+    JOIN docs d ON d.encounter_id = e.encounter_id
+    UNION
+    SELECT s.stay_id, d.* FROM closed s JOIN docs d ON d.stay_group_id = s.group_id WHERE s.rule = 'psy_group'
+    UNION
+    SELECT s.stay_id, d.* FROM closed s JOIN docs d ON d.patient_pseudonym = s.patient
+    WHERE s.rule = 'series_window' AND d.produced_at >= s.entry AND d.produced_at < s.exit_at
 ),
 month_patients AS ({month_patients_sql("$1", "$2", "$4")}),
 population AS (

@@ -53,15 +53,17 @@ sessions AS (
            CASE activity {_WINDOW_MONTHS} END AS months
     FROM enc WHERE kind = 'SEANCE' AND activity IN ({_SERIES})
 ),
-anchors AS (
-    SELECT patient, activity, min(day) AS anchor, min(months) AS months FROM sessions GROUP BY patient, activity
+numbered AS (
+    SELECT sessions.*, row_number() OVER (PARTITION BY patient, activity ORDER BY admitted_at, encounter_id) AS rn
+    FROM sessions
+),
+anchored AS (  -- walks each series in order: a session at or past its window's end anchors the next (D6)
+    SELECT patient, activity, rn, day AS anchor, months FROM numbered WHERE rn = 1
     UNION ALL
-    SELECT a.patient, a.activity, next_session.day, a.months
-    FROM anchors a CROSS JOIN LATERAL (
-        SELECT s.day FROM sessions s
-        WHERE s.patient = a.patient AND s.activity = a.activity
-          AND s.day >= (a.anchor + make_interval(months => a.months))::date
-        ORDER BY s.day LIMIT 1) next_session
+    SELECT n.patient, n.activity, n.rn,
+           CASE WHEN n.day >= (a.anchor + make_interval(months => a.months))::date THEN n.day ELSE a.anchor END,
+           a.months
+    FROM anchored a JOIN numbered n ON n.patient = a.patient AND n.activity = a.activity AND n.rn = a.rn + 1
 ),
 series AS (
     SELECT 'series:' || s.activity || ':' || (array_agg(s.encounter_id ORDER BY s.admitted_at, s.encounter_id))[1]
@@ -71,8 +73,7 @@ series AS (
            date_trunc('month', (a.anchor + make_interval(months => a.months))::date - 1)::date AS exit_month,
            array_agg(s.encounter_id) AS encounter_ids, NULL AS group_id, bool_or(s.surgical) AS surgical,
            CASE WHEN count(*) < {SERIES_MINIMUM_SESSIONS} THEN 'series_fewer_than_3_sessions' END AS rejection
-    FROM anchors a JOIN sessions s ON s.patient = a.patient AND s.activity = a.activity
-         AND s.day >= a.anchor AND s.day < (a.anchor + make_interval(months => a.months))::date
+    FROM anchored a JOIN numbered s ON s.patient = a.patient AND s.activity = a.activity AND s.rn = a.rn
     GROUP BY s.patient, s.activity, a.anchor, a.months
 )
 SELECT * FROM singles UNION ALL SELECT * FROM psy_groups UNION ALL SELECT * FROM series
