@@ -1,11 +1,9 @@
 """The GHT view: every member against its targets, and the GHT's status per indicator (D13)."""
 
-from datetime import datetime
-from typing import Annotated
 
 from litestar import Controller, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.pg_indicator_engine import PgIndicatorEngine
@@ -15,14 +13,11 @@ from domain.errors import ActionNotAllowed
 from domain.indicators.ght_view import ght_indicators
 from domain.indicators.targets import DEFAULT_REFERENTIAL, target_referential
 from domain.periods import Period
-from service.controllers.indicators import result_view
+from service.controllers.indicators import AsOf, TargetVersion, result_view
 from service.runtime import Runtime
 from service.schemas.indicators import GhtIndicatorView, GhtMonthResultsView, MemberResultsView
 from service.schemas.problems import WRITE_PROBLEMS
 from service.scope import ght_in_scope
-
-AsOf = Annotated[datetime | None, QueryParameter(description="the computation's instant (default: now, D1)")]
-TargetVersion = Annotated[str, QueryParameter(query="referential", description="target referential version")]
 
 
 class GhtIndicatorController(Controller):
