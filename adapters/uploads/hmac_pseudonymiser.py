@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 _SALT = b"hopen2-pseudonymisation-v1"
 _CACHE_LIMIT = 500_000
+_EMPTY = pa.array([], pa.string())
 
 
 def derive_ght_key(master_secret: bytes, ght_id: str) -> bytes:
@@ -22,13 +23,14 @@ def derive_ght_key(master_secret: bytes, ght_id: str) -> bytes:
 class HmacPseudonymiser:
     """Turns identifier values into pseudonyms; `namespace` keeps IPPs and INS apart.
 
-    Recent pseudonyms are cached per namespace (bounded), because one patient's id recurs in
-    every batch of a file and in every file of a month: each distinct value is hashed once.
+    Recent pseudonyms are cached per namespace as two Arrow arrays (bounded), because one
+    patient's id recurs in every batch of a file and in every file of a month; the lookup is
+    one vectorised `index_in`, so only never-seen values cost a Python call.
     """
 
     def __init__(self, key: bytes) -> None:
         self._key = key
-        self._cache: dict[str, dict[str, str]] = {}
+        self._cache: dict[str, tuple[pa.Array, pa.Array]] = {}
 
     def pseudonym(self, namespace: str, value: str) -> bytes:
         """The first 128 bits of the HMAC: collision-free at any hospital scale, half the width."""
@@ -37,14 +39,18 @@ class HmacPseudonymiser:
     def pseudonymise_column(self, namespace: str, column: pa.Array) -> pa.Array:
         """Pseudonyms as 32 hex digits (PostgreSQL `uuid` input), hashing each distinct value once."""
         encoded = pc.dictionary_encode(column)
-        cache = self._cache.setdefault(namespace, {})
-        if len(cache) > _CACHE_LIMIT:
-            cache.clear()
-        known = cache.get
-        texts = []
-        for value in encoded.dictionary.to_pylist():
-            text = known(value)
-            if text is None:
-                text = cache[value] = self.pseudonym(namespace, value).hex()
-            texts.append(text)
-        return pc.take(pa.array(texts, pa.string()), encoded.indices)
+        distinct = encoded.dictionary
+        known, known_texts = self._cache.get(namespace, (_EMPTY, _EMPTY))
+        positions = pc.index_in(distinct, value_set=known)
+        unseen_mask = pc.is_null(positions)
+        unseen = distinct.filter(unseen_mask)
+        unseen_texts = pa.array(
+            [self.pseudonym(namespace, value).hex() for value in unseen.to_pylist()], pa.string()
+        )
+        unseen_positions = pc.add(pc.cumulative_sum(pc.cast(unseen_mask, pa.int64())), len(known) - 1)
+        texts = pc.take(pa.concat_arrays([known_texts, unseen_texts]),
+                        pc.if_else(unseen_mask, unseen_positions, pc.cast(positions, pa.int64())))
+        if len(known) + len(unseen) > _CACHE_LIMIT:
+            known, known_texts = _EMPTY, _EMPTY
+        self._cache[namespace] = (pa.concat_arrays([known, unseen]), pa.concat_arrays([known_texts, unseen_texts]))
+        return pc.take(texts, encoded.indices)
