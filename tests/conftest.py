@@ -11,7 +11,7 @@ from adapters.embedded_postgres_server import start_embedded_postgres
 from adapters.persistence.database import create_engine
 from adapters.persistence.pg_referential_store import PgReferentialStore
 from adapters.persistence.schema_migrations import upgrade
-from adapters.persistence.tables import metadata
+from tests.support.database import EMPTY_ALL_TABLES
 from tests.support.referential import ENTITIES, GHTS, SITES
 
 TEST_DATABASE = "hopen2_test"
@@ -39,9 +39,8 @@ async def migrated_engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 async def engine(migrated_engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
     """A migrated database emptied before each test (uploads commit through their own
     connections, so a wrapping rolled-back transaction cannot isolate tests)."""
-    tables = ", ".join(table.name for table in metadata.sorted_tables)
     async with migrated_engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY"))
+        await connection.execute(text(EMPTY_ALL_TABLES))
     yield migrated_engine
 
 

@@ -10,7 +10,7 @@ from adapters.persistence.latest_state import latest_records_sql
 from adapters.persistence.pg_document_indicator_counts import count_document_indicator_sql
 from adapters.persistence.pg_patient_indicator_counts import count_patient_indicator_sql
 from adapters.persistence.pg_stay_indicator_counts import count_stay_indicator_sql
-from domain.indicators.catalogue import CATALOGUE, IndicatorDefinition
+from domain.indicators.catalogue import CATALOGUE, IndicatorDefinition, Unit
 from domain.indicators.counting import Counting
 from domain.indicators.results import IndicatorResult, JudgingContext, judge_indicator
 from domain.indicators.targets import TargetReferential
@@ -18,8 +18,6 @@ from domain.periods import Period
 from domain.referential import LegalEntity
 from domain.submissions.record_kinds import RecordKind
 
-_STAY_INDICATORS = frozenset({"P1.O2.LDL", "P1.O2.ODS", "P1.O3"})
-_PATIENT_INDICATORS = frozenset({"P1.O1", "P1.O7", "P1.O8"})
 _PRESCRIPTION_PRODUCED = f"""
 SELECT EXISTS (SELECT 1 FROM ({latest_records_sql(RecordKind.DOCUMENTS)}) d
                WHERE d.type_code IN ({in_list(CATALOGUE["P1.O2.ODS"].type_codes)})
@@ -49,8 +47,8 @@ class PgIndicatorEngine:
 
     async def _count(self, entity: LegalEntity, month: Period, as_of: datetime,
                      definition: IndicatorDefinition) -> Counting:
-        if definition.id in _STAY_INDICATORS:
+        if definition.denominator_unit is Unit.STAY:
             return await count_stay_indicator_sql(self._connection, entity, month, as_of, definition)
-        if definition.id in _PATIENT_INDICATORS:
+        if definition.denominator_unit is Unit.PATIENT:
             return await count_patient_indicator_sql(self._connection, entity, month, as_of, definition.id)
         return await count_document_indicator_sql(self._connection, entity, month, as_of, definition)

@@ -25,7 +25,6 @@ from domain.referential import LegalEntity, MesMode, MssWeighting
 from domain.stays import STAY_POLICY_VERSION
 
 HAD_NO_ODS = "HAD_NO_ODS"
-_DMP_INDICATORS = frozenset({"P1.O2.LDL", "P1.O2.ODS", "P1.O3", "P1.O4", "P1.O5", "P1.O6"})
 
 _COUNTERS: Mapping[str, Callable[[EntityMonth, IndicatorDefinition], Counting]] = {
     "P1.O1": lambda data, _: count_qualified_ins(data),
@@ -118,7 +117,7 @@ def _not_applicable_reason(context: JudgingContext, definition: IndicatorDefinit
 def _weighted(context: JudgingContext, definition: IndicatorDefinition, referential: TargetReferential,
               raw: int) -> tuple[str | None, int]:
     policies = context.entity.policies
-    if definition.id in _DMP_INDICATORS and policies.mes_mode is MesMode.WEIGHTED:
+    if definition.type_codes and policies.mes_mode is MesMode.WEIGHTED:  # the DMP indicators (§4)
         return f"MES profile rate {referential.weighting_rate}", weighted_denominator(raw, referential.weighting_rate)
     if definition.id == "P1.O7" and policies.mss_weighting is not MssWeighting.OFF and context.mss_equipment_rate:
         rate = context.mss_equipment_rate

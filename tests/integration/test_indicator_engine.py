@@ -8,10 +8,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.pg_indicator_engine import PgIndicatorEngine
-from adapters.persistence.tables import metadata
 from domain.indicators.entity_month import EntityMonth
 from domain.indicators.results import compute_month
 from domain.indicators.targets import target_referential
+from tests.support.database import EMPTY_ALL_TABLES
 from tests.support.stored_records import store_month
 from tests.unit.test_indicator_scenario import MARCH
 
@@ -32,7 +32,7 @@ def _with_uuid_patients(month: EntityMonth) -> EntityMonth:
 async def test_the_sql_engine_gives_the_scenario_figures(engine: AsyncEngine) -> None:
     month = _with_uuid_patients(MARCH)
     async with engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {', '.join(table.name for table in metadata.sorted_tables)}"))
+        await connection.execute(text(EMPTY_ALL_TABLES))
         raw = (await connection.get_raw_connection()).driver_connection
         await store_month(raw, month.entity.finess_ej, month.month.label, datetime(2025, 4, 1, tzinfo=UTC),  # type: ignore[arg-type]
                           patients=list(month.patients.values()), encounters=month.encounters,

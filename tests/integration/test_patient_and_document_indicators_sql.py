@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.pg_document_indicator_counts import count_document_indicator_sql
 from adapters.persistence.pg_patient_indicator_counts import count_patient_indicator_sql
-from adapters.persistence.tables import metadata
 from domain.indicators.catalogue import CATALOGUE
 from domain.indicators.document_indicators import count_consultation_reports, count_reports
 from domain.indicators.entity_month import EntityMonth
@@ -34,6 +33,7 @@ from domain.records import (
     PatientState,
 )
 from domain.referential import Capabilities, Eligibility, LegalEntity, MesMode, Policies
+from tests.support.database import EMPTY_ALL_TABLES
 from tests.support.stored_records import store_month
 
 ENTITY, SITE = "750712184", "750100018"
@@ -149,7 +149,7 @@ TWO_PATIENT_REPORT = EntityMonth(
 @example(month=TWO_PATIENT_REPORT)
 async def test_patient_and_document_indicators_in_sql_equal_the_domain(engine: AsyncEngine, month: EntityMonth) -> None:
     async with engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {', '.join(table.name for table in metadata.sorted_tables)}"))
+        await connection.execute(text(EMPTY_ALL_TABLES))
         raw = (await connection.get_raw_connection()).driver_connection
         await store_month(raw, ENTITY, MONTH.label, datetime(2025, 3, 1, tzinfo=UTC),  # type: ignore[arg-type]
                           patients=list(month.patients.values()), encounters=month.encounters,

@@ -3,7 +3,7 @@ field, on random months (all activities, edges around month ends and the DST cha
 exclusion)."""
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -14,7 +14,6 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.pg_stay_indicator_counts import count_stay_indicator_sql
-from adapters.persistence.tables import metadata
 from domain.indicators.catalogue import CATALOGUE
 from domain.indicators.entity_month import EntityMonth
 from domain.indicators.stay_indicators import count_stay_indicator
@@ -31,6 +30,7 @@ from domain.records import (
     PatientState,
 )
 from domain.referential import Capabilities, CountingUnit, LegalEntity, MesMode, Policies
+from tests.support.database import EMPTY_ALL_TABLES
 from tests.support.stored_records import store_month
 
 ENTITY, SITE = "750712184", "750100018"
@@ -162,16 +162,12 @@ def _examples(months: list[EntityMonth]) -> Callable[[Callable[..., Any]], Calla
     return decorate
 
 
-def _truncate(engine: AsyncEngine) -> Iterator[str]:
-    yield f"TRUNCATE {', '.join(table.name for table in metadata.sorted_tables)}"
-
-
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(month=months())
 @_examples(BOUNDARIES)
 async def test_stay_indicators_in_sql_equal_the_domain(engine: AsyncEngine, month: EntityMonth) -> None:
     async with engine.begin() as connection:
-        await connection.execute(text(next(_truncate(engine))))
+        await connection.execute(text(EMPTY_ALL_TABLES))
         raw = (await connection.get_raw_connection()).driver_connection
         await store_month(raw, ENTITY, MONTH.label, datetime(2025, 3, 1, tzinfo=UTC),  # type: ignore[arg-type]
                           patients=list(month.patients.values()), encounters=month.encounters,

@@ -175,6 +175,8 @@ def test_weighted_mes_mode_keeps_every_patient_and_weights_the_denominator() -> 
     ldl = results(replace(MARCH, entity=entity))["P1.O2.LDL"]
     assert (ldl.numerator, ldl.raw_denominator, ldl.denominator, ldl.rate) == (1, 3, 2, 50)
     assert dict(ldl.explanation)[X.NO_DOCUMENT_OF_TYPE] == 1
+    ins = results(replace(MARCH, entity=entity))["P1.O1"]  # not a DMP indicator: never weighted
+    assert (ins.weighting, ins.denominator) == (None, 5)
 
 
 def test_unit_override_counts_patients_instead_of_stays() -> None:
