@@ -22,6 +22,7 @@ from service.controllers.api_keys import ApiKeyController
 from service.controllers.ght_indicators import GhtIndicatorController
 from service.controllers.ghts import GhtController
 from service.controllers.health import HealthController
+from service.controllers.indicator_trend import IndicatorTrendController
 from service.controllers.indicators import IndicatorController
 from service.controllers.legal_entities import LegalEntityController
 from service.controllers.sites import SiteController
@@ -60,12 +61,14 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
             log.info("service_started", embedded_database=settings.uses_embedded_database)
             yield
         finally:
+            if runtime := getattr(app.state, "runtime", None):
+                await runtime.refresher.close()
             await engine.dispose()
 
     return Litestar(
         route_handlers=[HealthController, ApiKeyController, GhtController, LegalEntityController,
                         SiteController, SubmissionController, IndicatorController,
-                        GhtIndicatorController],
+                        IndicatorTrendController, GhtIndicatorController],
         dependencies=DEPENDENCIES,
         guards=[require_api_key],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

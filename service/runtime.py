@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.pg_submission_store import PgSubmissionStore
 from adapters.uploads.hmac_pseudonymiser import HmacPseudonymiser, derive_ght_key
+from service.result_refresh import ResultRefresher
 from service.settings import Settings
 
 
@@ -22,6 +23,10 @@ class Runtime:
     master_secret: bytes
     clock: Callable[[], datetime] = utc_now
     _pseudonymisers: dict[str, HmacPseudonymiser] = field(default_factory=dict)
+    refresher: ResultRefresher = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.refresher = ResultRefresher(self.engine, self.clock)
 
     def submission_store(self) -> PgSubmissionStore:
         return PgSubmissionStore(self.engine, self.clock, max_listed_errors=self.settings.max_listed_errors,

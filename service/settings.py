@@ -1,10 +1,13 @@
 """Deployment settings, read from the environment (or a `.env` file) when the app is built."""
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from domain.indicators.warnings import FlowBreakThresholds
 
 
 class Settings(BaseSettings):
@@ -32,11 +35,21 @@ class Settings(BaseSettings):
     upload_batch_rows: int = 65_536
     max_listed_errors: int = 1_000
     database_pool_size: int = 10
+    # "Ruptures de flux": a month whose rate falls by this many points, or whose numerator falls by
+    # this share, against the mean of the previous months, gets a warning.
+    flow_break_rate_drop_points: Decimal = Decimal(20)
+    flow_break_numerator_drop_share: Decimal = Decimal("0.5")
+    flow_break_previous_months: int = Field(default=3, ge=1, le=12)
 
     @property
     def spool_dir(self) -> Path:
         """Where uploads wait while they are read: raw files, so local and cleaned at start."""
         return self.data_dir / "spool"
+
+    @property
+    def flow_break_thresholds(self) -> FlowBreakThresholds:
+        return FlowBreakThresholds(self.flow_break_rate_drop_points, self.flow_break_numerator_drop_share,
+                                   self.flow_break_previous_months)
 
     @property
     def uses_embedded_database(self) -> bool:

@@ -10,9 +10,10 @@ from adapters.persistence.latest_state import latest_records_sql
 from adapters.persistence.pg_document_indicator_counts import count_document_indicator_sql
 from adapters.persistence.pg_patient_indicator_counts import count_patient_indicator_sql
 from adapters.persistence.pg_stay_indicator_counts import count_stay_indicator_sql
+from adapters.persistence.pg_stays_sql import STAYS_SQL
 from domain.indicators.catalogue import CATALOGUE, IndicatorDefinition, Unit
-from domain.indicators.counting import Counting
-from domain.indicators.results import IndicatorResult, JudgingContext, judge_indicator
+from domain.indicators.counting import Counting, MonthCounting
+from domain.indicators.results import IndicatorResult, judge_month
 from domain.indicators.targets import TargetReferential
 from domain.periods import Period
 from domain.referential import LegalEntity
@@ -24,6 +25,16 @@ SELECT EXISTS (SELECT 1 FROM ({latest_records_sql(RecordKind.DOCUMENTS)}) d
                  AND d.produced_at >= $3 AND d.produced_at < $4)
 """
 
+# The record instants that the as-of instant is compared with (D1): a stay closes at its exit
+# (series windows end on their own), a document counts once the DMP accepted it.
+_NEXT_AS_OF_CHANGE = f"""
+SELECT min(instant) FROM (
+    SELECT min(s.exit_at) AS instant FROM ({STAYS_SQL}) s WHERE s.exit_at > $2
+    UNION ALL
+    SELECT min(d.dmp_sent_at) FROM ({latest_records_sql(RecordKind.DOCUMENTS)}) d WHERE d.dmp_sent_at > $2
+) instants
+"""
+
 
 class PgIndicatorEngine:
     def __init__(self, connection: asyncpg.Connection) -> None:
@@ -32,6 +43,9 @@ class PgIndicatorEngine:
     async def compute(self, entity: LegalEntity, month: Period, as_of: datetime,
                       referential: TargetReferential) -> tuple[IndicatorResult, ...]:
         """`entity` is its referential version for the month as known at `as_of` (D19)."""
+        return judge_month(entity, month, as_of, referential, await self.count(entity, month, as_of))
+
+    async def count(self, entity: LegalEntity, month: Period, as_of: datetime) -> MonthCounting:
         async with self._connection.transaction():
             # The latest-state subqueries (DISTINCT ON per identity, then filters) defeat the row
             # estimates; a misled planner picks nested loops over tens of thousands of rows (12 s
@@ -39,11 +53,17 @@ class PgIndicatorEngine:
             await self._connection.execute("SET LOCAL enable_nestloop = off")
             produced = await self._connection.fetchval(_PRESCRIPTION_PRODUCED, entity.finess_ej, as_of,
                                                        month.starts_at, month.ends_at)
-            context = JudgingContext(entity, month, as_of, bool(produced))
-            return tuple([
-                judge_indicator(context, definition, referential, await self._count(entity, month, as_of, definition))
-                for definition in CATALOGUE.values()
-            ])
+            countings = {definition.id: await self._count(entity, month, as_of, definition)
+                         for definition in CATALOGUE.values()}
+            return MonthCounting(countings, bool(produced))
+
+    async def next_as_of_change(self, finess_ej: str, as_of: datetime) -> datetime | None:
+        """The first instant after `as_of` at which the entity's countings could change with no new
+        upload (a stay closing, a DMP acceptance recorded ahead); None when there is none."""
+        async with self._connection.transaction():
+            await self._connection.execute("SET LOCAL enable_nestloop = off")
+            instant: datetime | None = await self._connection.fetchval(_NEXT_AS_OF_CHANGE, finess_ej, as_of)
+            return instant
 
     async def _count(self, entity: LegalEntity, month: Period, as_of: datetime,
                      definition: IndicatorDefinition) -> Counting:

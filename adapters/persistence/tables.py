@@ -118,6 +118,27 @@ class Submission(SQLModel, table=True):
     issues: list[dict[str, Any]] = Field(sa_column=Column(JSONB, nullable=False, server_default="[]"))
 
 
+class IndicatorCounting(SQLModel, table=True):
+    """The nine countings of one entity-month as of one instant, kept with what they were counted
+    from: reads reuse them while their inputs are unchanged, and an audit can replay them."""
+
+    __tablename__ = "indicator_counting"
+    __table_args__ = (
+        UniqueConstraint("finess_ej", "period", "inputs_sha256", "as_of"),
+        Index("ix_indicator_counting_lookup", "finess_ej", "period", "inputs_sha256"),
+    )
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True, autoincrement=True))
+    finess_ej: str
+    period: str
+    inputs_sha256: str  # of the engine version, the entity's capabilities and policies, the files below
+    input_files: list[dict[str, Any]] = Field(sa_column=Column(JSONB, nullable=False))
+    as_of: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    valid_until: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    prescription_produced: bool
+    countings: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    computed_at: datetime = Field(sa_column=_now())
+
+
 _SQL_TYPES: dict[FieldType, Any] = {
     FieldType.TEXT: Text, FieldType.ENUM: Text, FieldType.SITE_FINESS: Text,
     FieldType.SENDER_FINESS: Text, FieldType.BOOL: Boolean, FieldType.INT: Integer,

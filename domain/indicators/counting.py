@@ -39,3 +39,12 @@ class Tally:
         order = list(Exclusion)
         explanation = tuple(sorted(self.excluded.items(), key=lambda item: order.index(item[0])))
         return Counting(self.numerator, self.denominator, self.unit, explanation)
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCounting:
+    """The nine countings of an entity-month, and the one fact of the month judging needs besides
+    them; what results storage keeps (judging is cheap and depends on the referential chosen)."""
+
+    countings: dict[str, Counting]  # by indicator id, in the catalogue's order
+    prescription_produced: bool  # any discharge prescription produced in the month (HAD_NO_ODS, D11)

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from domain.indicators.catalogue import CATALOGUE, Exclusion, IndicatorDefinition, Unit
-from domain.indicators.counting import Counting
+from domain.indicators.counting import Counting, MonthCounting
 from domain.indicators.document_indicators import count_consultation_reports, count_reports
 from domain.indicators.entity_month import EntityMonth
 from domain.indicators.patient_indicators import count_mes_messaging, count_mss_pro, count_qualified_ins
@@ -76,6 +76,14 @@ def compute_month(data: EntityMonth, referential: TargetReferential) -> tuple[In
     context = JudgingContext(data.entity, data.month, data.as_of, _prescription_produced(data),
                              data.mss_equipment_rate)
     return tuple(judge_indicator(context, definition, referential, _COUNTERS[definition.id](data, definition))
+                 for definition in CATALOGUE.values())
+
+
+def judge_month(entity: LegalEntity, month: Period, as_of: datetime, referential: TargetReferential,
+                counted: MonthCounting) -> tuple[IndicatorResult, ...]:
+    """The nine results of stored or fresh countings, judged against `referential`."""
+    context = JudgingContext(entity, month, as_of, counted.prescription_produced)
+    return tuple(judge_indicator(context, definition, referential, counted.countings[definition.id])
                  for definition in CATALOGUE.values())
 
 

@@ -6,7 +6,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.persistence.pg_indicator_engine import PgIndicatorEngine
 from adapters.persistence.pg_referential_store import PgReferentialStore
 from domain.access import Action, Principal, Role
 from domain.errors import ActionNotAllowed
@@ -14,6 +13,7 @@ from domain.indicators.ght_view import ght_indicators
 from domain.indicators.targets import DEFAULT_REFERENTIAL, target_referential
 from domain.periods import Period
 from service.controllers.indicators import AsOf, TargetVersion, result_view
+from service.indicator_reading import IndicatorReading
 from service.runtime import Runtime
 from service.schemas.indicators import GhtIndicatorView, GhtMonthResultsView, MemberResultsView
 from service.schemas.problems import WRITE_PROBLEMS
@@ -36,19 +36,19 @@ class GhtIndicatorController(Controller):
             raise ActionNotAllowed("a member reads its own results, not the GHT's view")
         targets = target_referential(target_version)
         month = Period.parse(period)
-        instant = as_of or runtime.clock()
-        engine = PgIndicatorEngine((await unit_of_work.get_raw_connection()).driver_connection)  # type: ignore[arg-type]
+        reading = IndicatorReading(unit_of_work, referential, targets, as_of or runtime.clock())
         members, by_member = [], {}
         for member in await referential.legal_entities_of(ght_id):
-            entity = await referential.legal_entity(member.finess_ej, day=month.last_day, as_of=instant)
-            if entity is None or entity.ght_id != ght_id or not entity.active:
+            read = await reading.month(member.finess_ej, month)
+            if read is None or read.entity.ght_id != ght_id or not read.entity.active:
                 continue
-            results = await engine.compute(entity, month, instant, targets)
-            by_member[entity.finess_ej] = results
-            members.append(MemberResultsView(finess_ej=entity.finess_ej, name=entity.name,
-                                             results=[result_view(result) for result in results]))
+            by_member[read.entity.finess_ej] = read.results
+            members.append(MemberResultsView(finess_ej=read.entity.finess_ej, name=read.entity.name,
+                                             counted_as_of=read.counted_as_of,
+                                             results=[result_view(result) for result in read.results]))
         return GhtMonthResultsView(
-            ght_id=ght_id, period=month.label, as_of=instant, referential_version=targets.version, members=members,
+            ght_id=ght_id, period=month.label, as_of=reading.as_of, referential_version=targets.version,
+            members=members,
             ght=[GhtIndicatorView(indicator_id=item.indicator_id, status=item.status.value,
                                   blocking_members=list(item.blocking_members),
                                   consolidated_numerator=item.consolidated_numerator,

@@ -6,10 +6,8 @@ from typing import Annotated
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.persistence.pg_indicator_engine import PgIndicatorEngine
 from adapters.persistence.pg_referential_store import PgReferentialStore
 from domain.access import Action, Principal
 from domain.errors import NotFound
@@ -17,17 +15,18 @@ from domain.indicators.catalogue import CATALOGUE
 from domain.indicators.justification import calculation_details_fr, stay_notion_fr
 from domain.indicators.results import IndicatorResult
 from domain.indicators.targets import DEFAULT_REFERENTIAL, target_referential
-from domain.indicators.warnings import DataWarning, missing_kinds, result_warnings
+from domain.indicators.warnings import DataWarning
 from domain.periods import Period
 from domain.referential import LegalEntity
 from domain.stays import STAY_POLICY_VERSION
-from domain.submissions.record_kinds import RecordKind
+from service.indicator_reading import IndicatorReading
 from service.runtime import Runtime
 from service.schemas.indicators import DataWarningView, EntityMonthResultsView, ExplanationView, IndicatorResultView
 from service.schemas.problems import READ_PROBLEMS
 from service.scope import entity_in_scope
 
 AsOf = Annotated[datetime | None, QueryParameter(description="the computation's instant (default: now, D1)")]
+_UNDECLARED = "the legal entity was not declared for this month at this instant"
 TargetVersion = Annotated[str, QueryParameter(query="referential", description="target referential version")]
 
 
@@ -45,16 +44,18 @@ class IndicatorController(Controller):
         await entity_in_scope(referential, principal, finess_ej, Action.READ)
         targets = target_referential(target_version)
         month = Period.parse(period)
-        instant = as_of or runtime.clock()
-        entity = await _entity_for(referential, finess_ej, month, instant)
-        raw = (await unit_of_work.get_raw_connection()).driver_connection
-        results = await PgIndicatorEngine(raw).compute(entity, month, instant, targets)  # type: ignore[arg-type]
-        warnings = result_warnings(results) + missing_kinds(await _kinds_received(unit_of_work, finess_ej, month,
-                                                                                 instant))
+        reading = IndicatorReading(unit_of_work, referential, targets, as_of or runtime.clock())
+        read = await reading.month(finess_ej, month)
+        if read is None:
+            raise NotFound(_UNDECLARED)
+        thresholds = runtime.settings.flow_break_thresholds
+        before = await reading.months(finess_ej, month.shifted(-thresholds.previous_months), month.shifted(-1))
+        warnings = await reading.warnings(read, before, thresholds)
         return EntityMonthResultsView(
-            finess_ej=finess_ej, period=month.label, as_of=instant, referential_version=targets.version,
-            stay_policy_version=STAY_POLICY_VERSION, results=[result_view(result) for result in results],
-            warnings=[_warning_view(warning) for warning in warnings],
+            finess_ej=finess_ej, period=month.label, as_of=reading.as_of, counted_as_of=read.counted_as_of,
+            referential_version=targets.version, stay_policy_version=STAY_POLICY_VERSION,
+            results=[result_view(result) for result in read.results],
+            warnings=[warning_view(warning) for warning in warnings],
         )
 
     @get("/methodology", operation_id="getEntityMonthMethodology", responses=READ_PROBLEMS, media_type="text/plain",
@@ -76,17 +77,8 @@ async def _entity_for(referential: PgReferentialStore, finess_ej: str, month: Pe
     """The entity's version in force at the month's end, as known at the as-of instant (D19)."""
     entity = await referential.legal_entity(finess_ej, day=month.last_day, as_of=as_of)
     if entity is None:
-        raise NotFound("the legal entity was not declared for this month at this instant")
+        raise NotFound(_UNDECLARED)
     return entity
-
-
-async def _kinds_received(
-    connection: AsyncConnection, finess_ej: str, month: Period, as_of: datetime
-) -> list[RecordKind]:
-    rows = await connection.execute(text(
-        "SELECT DISTINCT kind FROM submission WHERE finess_ej = :ej AND period = :period AND status = 'accepted' "
-        "AND received_at <= :as_of"), {"ej": finess_ej, "period": month.label, "as_of": as_of})
-    return [RecordKind(row[0]) for row in rows]
 
 
 def result_view(result: IndicatorResult) -> IndicatorResultView:
@@ -102,6 +94,6 @@ def result_view(result: IndicatorResult) -> IndicatorResultView:
     )
 
 
-def _warning_view(warning: DataWarning) -> DataWarningView:
+def warning_view(warning: DataWarning) -> DataWarningView:
     return DataWarningView(code=warning.code.value, detail=warning.detail, indicator_id=warning.indicator_id,
                            count=warning.count)

@@ -66,6 +66,8 @@ class SubmissionController(Controller):
         receipt = await receive_upload(
             runtime, principal, finess_ej, month, record_kind, body, dry_run=dry_run, allow_empty=allow_empty
         )
+        if receipt.created:
+            runtime.refresher.schedule(finess_ej)
         view = ReceiptView(
             submission_id=receipt.submission_id,
             version=receipt.version,

@@ -43,15 +43,34 @@ class EntityMonthResultsView(msgspec.Struct, kw_only=True):
     finess_ej: str
     period: str
     as_of: datetime
+    counted_as_of: datetime  # the stored counting's own instant: nothing it reads changed in between
     referential_version: str
     stay_policy_version: str
     results: list[IndicatorResultView]
     warnings: list[DataWarningView]
 
 
+class TrendMonthView(msgspec.Struct, kw_only=True):
+    period: str
+    counted_as_of: datetime
+    results: list[IndicatorResultView]
+    warnings: list[DataWarningView]
+
+
+class EntityTrendView(msgspec.Struct, kw_only=True):
+    finess_ej: str
+    first_period: str
+    last_period: str
+    as_of: datetime
+    referential_version: str
+    stay_policy_version: str
+    months: list[TrendMonthView]  # the months the entity was declared for, oldest first
+
+
 class MemberResultsView(msgspec.Struct, kw_only=True):
     finess_ej: str
     name: str
+    counted_as_of: datetime
     results: list[IndicatorResultView]
 
 

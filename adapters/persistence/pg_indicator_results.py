@@ -1,0 +1,124 @@
+"""Stored countings: an entity-month is counted once per set of inputs, then read back.
+
+The inputs of a counting are everything it reads: the entity's current files of every kind and
+month (any file can change any month of its entity: records are read in their latest state
+across files, series windows are anchored from the first session, late documents reach earlier
+stays), the entity's capabilities and policies, and the engine's version. Their digest keys the
+stored countings, so another entity's upload never touches them. A counting made as of T stays
+right for later instants with the same inputs until `valid_until`, the first record instant
+after T that the as-of instant is compared with (D1).
+"""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from adapters.persistence.pg_indicator_engine import PgIndicatorEngine
+from domain.indicators.catalogue import Exclusion, Unit
+from domain.indicators.counting import Counting, MonthCounting
+from domain.periods import Period
+from domain.referential import LegalEntity
+from domain.stays import STAY_POLICY_VERSION
+
+ENGINE_VERSION = f"{STAY_POLICY_VERSION}/COUNTING-1"  # change it when a counting rule changes
+
+_CURRENT_FILES = """
+SELECT DISTINCT ON (kind, period) id, kind, period, version
+FROM submission
+WHERE finess_ej = $1 AND status = 'accepted' AND received_at <= $2
+ORDER BY kind, period, version DESC
+"""
+_LOOKUP = """
+SELECT * FROM indicator_counting
+WHERE finess_ej = $1 AND period = $2 AND inputs_sha256 = $3 AND as_of <= $4
+  AND (valid_until IS NULL OR valid_until > $4)
+ORDER BY as_of DESC LIMIT 1
+"""
+_STORE = """
+INSERT INTO indicator_counting (finess_ej, period, inputs_sha256, input_files, as_of, valid_until,
+                                prescription_produced, countings)
+VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8::jsonb)
+ON CONFLICT (finess_ej, period, inputs_sha256, as_of) DO UPDATE SET computed_at = indicator_counting.computed_at
+RETURNING *
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    submission_id: int
+    kind: str
+    period: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCounting:
+    counted: MonthCounting
+    counting_id: int
+    as_of: datetime  # the instant it was counted for (at or before the instant asked for)
+    computed_at: datetime
+    input_files: tuple[InputFile, ...]
+
+
+class PgIndicatorResults:
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._connection = connection
+
+    async def month_counting(self, entity: LegalEntity, month: Period, as_of: datetime) -> StoredCounting:
+        """The stored counting that holds at `as_of`, counted and stored first when there is none.
+
+        `entity` is its referential version for the month as known at `as_of` (D19)."""
+        files = await self.current_files(entity.finess_ej, as_of)
+        digest = inputs_digest(entity, files)
+        row = await self._connection.fetchrow(_LOOKUP, entity.finess_ej, month.label, digest, as_of)
+        if row is None:
+            engine = PgIndicatorEngine(self._connection)
+            counted = await engine.count(entity, month, as_of)
+            valid_until = await engine.next_as_of_change(entity.finess_ej, as_of)
+            row = await self._connection.fetchrow(
+                _STORE, entity.finess_ej, month.label, digest, json.dumps([asdict(file) for file in files]), as_of,
+                valid_until, counted.prescription_produced, json.dumps(_countings_json(counted.countings)))
+        return _stored(row)
+
+    async def current_files(self, finess_ej: str, as_of: datetime) -> tuple[InputFile, ...]:
+        rows = await self._connection.fetch(_CURRENT_FILES, finess_ej, as_of)
+        return tuple(InputFile(row["id"], row["kind"], row["period"], row["version"]) for row in rows)
+
+    async def stored_months(self, finess_ej: str) -> list[Period]:
+        rows = await self._connection.fetch(
+            "SELECT DISTINCT period FROM indicator_counting WHERE finess_ej = $1 ORDER BY period", finess_ej)
+        return [Period.parse(row["period"]) for row in rows]
+
+
+def inputs_digest(entity: LegalEntity, files: tuple[InputFile, ...]) -> str:
+    """Only what the counting reads: judging (targets, candidacy, SUN-ES tiers) runs on every read."""
+    inputs = {"engine": ENGINE_VERSION, "capabilities": asdict(entity.capabilities),
+              "policies": asdict(entity.policies), "files": sorted(file.submission_id for file in files)}
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _countings_json(countings: dict[str, Counting]) -> dict[str, Any]:
+    return {indicator_id: {"numerator": counting.numerator, "denominator": counting.denominator,
+                           "unit": counting.unit.value,
+                           "explanation": [[exclusion.value, count] for exclusion, count in counting.explanation]}
+            for indicator_id, counting in countings.items()}
+
+
+def _stored(row: asyncpg.Record) -> StoredCounting:
+    countings = {
+        indicator_id: Counting(item["numerator"], item["denominator"], Unit(item["unit"]),
+                               tuple((Exclusion(exclusion), count) for exclusion, count in item["explanation"]))
+        for indicator_id, item in _decoded(row["countings"]).items()
+    }
+    files = tuple(InputFile(**file) for file in _decoded(row["input_files"]))
+    return StoredCounting(MonthCounting(countings, row["prescription_produced"]), row["id"], row["as_of"],
+                          row["computed_at"], files)
+
+
+def _decoded(value: Any) -> Any:
+    """`jsonb` arrives decoded through the app's pool (SQLAlchemy's codec), as text on a bare connection."""
+    return json.loads(value) if isinstance(value, str) else value

@@ -1,0 +1,79 @@
+"""Judged results of entity-months: stored countings (counted first when missing), the entity's
+referential version of each month (D19), and the warnings that go with them."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.persistence.pg_indicator_results import PgIndicatorResults
+from adapters.persistence.pg_referential_store import PgReferentialStore
+from domain.indicators.results import IndicatorResult, judge_month
+from domain.indicators.targets import TargetReferential
+from domain.indicators.warnings import (
+    DataWarning,
+    FlowBreakThresholds,
+    flow_breaks_of_month,
+    missing_kinds,
+    result_warnings,
+)
+from domain.periods import Period
+from domain.referential import LegalEntity
+from domain.submissions.record_kinds import RecordKind
+
+
+@dataclass(frozen=True, slots=True)
+class MonthResults:
+    month: Period
+    entity: LegalEntity
+    results: tuple[IndicatorResult, ...]
+    counted_as_of: datetime  # the instant the stored counting was made for (at or before the asked one)
+
+
+class IndicatorReading:
+    def __init__(self, connection: AsyncConnection, referential: PgReferentialStore,
+                 targets: TargetReferential, as_of: datetime) -> None:
+        self._connection = connection
+        self._referential = referential
+        self._targets = targets
+        self.as_of = as_of
+
+    async def month(self, finess_ej: str, month: Period) -> MonthResults | None:
+        """None when the entity was not declared for the month at the as-of instant."""
+        entity = await self._referential.legal_entity(finess_ej, day=month.last_day, as_of=self.as_of)
+        if entity is None:
+            return None
+        raw = (await self._connection.get_raw_connection()).driver_connection
+        stored = await PgIndicatorResults(raw).month_counting(entity, month, self.as_of)  # type: ignore[arg-type]
+        return MonthResults(month, entity, judge_month(entity, month, self.as_of, self._targets, stored.counted),
+                            stored.as_of)
+
+    async def months(self, finess_ej: str, first: Period, last: Period) -> list[MonthResults]:
+        months = []
+        month = first
+        while month <= last:
+            if (read := await self.month(finess_ej, month)) is not None:
+                months.append(read)
+            month = month.shifted(1)
+        return months
+
+    async def warnings(self, read: MonthResults, before: Sequence[MonthResults],
+                       thresholds: FlowBreakThresholds) -> list[DataWarning]:
+        """Validation rules, kinds missing for the month, and flow breaks against `before` (the
+        months before, most recent last)."""
+        history: dict[str, list[IndicatorResult]] = {}
+        for previous in before:
+            for result in previous.results:
+                history.setdefault(result.indicator_id, []).append(result)
+        kinds = await self._kinds_received(read.entity.finess_ej, read.month)
+        return (result_warnings(read.results) + missing_kinds(kinds)
+                + flow_breaks_of_month(read.results, history, thresholds))
+
+    async def _kinds_received(self, finess_ej: str, month: Period) -> list[RecordKind]:
+        rows = await self._connection.execute(text(
+            "SELECT DISTINCT kind FROM submission WHERE finess_ej = :ej AND period = :period "
+            "AND status = 'accepted' AND received_at <= :as_of"),
+            {"ej": finess_ej, "period": month.label, "as_of": self.as_of})
+        return [RecordKind(row[0]) for row in rows]
