@@ -24,15 +24,24 @@ class ResultRefresher:
         self._clock = clock
         self._pending: list[str] = []
         self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def schedule(self, finess_ej: str) -> None:
         if finess_ej not in self._pending:
             self._pending.append(finess_ej)
         if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._run(), name="result-refresh")
+            self._loop = asyncio.get_running_loop()
+            self._task = self._loop.create_task(self._run(), name="result-refresh")
 
     async def idle(self) -> None:
-        """Wait until every scheduled refresh has run (tests, shutdown)."""
+        """Wait until every scheduled refresh has run; callable from another event loop (a test
+        client runs the app in a loop of its own)."""
+        if self._loop is None or self._loop is asyncio.get_running_loop():
+            await self._drained()
+        else:
+            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._drained(), self._loop))
+
+    async def _drained(self) -> None:
         while self._task is not None and not self._task.done():
             await asyncio.shield(self._task)
 

@@ -1,0 +1,134 @@
+"""The trend of an entity's indicators with its flow breaks, the background recount after an
+upload (the uploading entity only), and as-of reproducibility across a referential change."""
+
+from datetime import timedelta
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from service.app import create_app
+from service.settings import Settings
+from tests.e2e.conftest import NOW, SECRET
+from tests.support.referential import ENTITY_A, ENTITY_A2, SITE_A1, SITE_A2_1
+
+Client = AsyncTestClient[Litestar]
+ENTITY = f"/api/v1/legal-entities/{ENTITY_A}"
+
+
+def _month_files(period: str, letters_sent: int, site: str = SITE_A1) -> dict[str, str]:
+    """Two MCO stays of the month, each with a discharge letter: `letters_sent` of them as
+    structured CDA accepted by the DMP, the others scanned (not counted)."""
+    encounters = ["encounter_id,patient_id,finess_et,activity,kind,admitted_at,discharged_at"]
+    documents = ["document_id,patient_id,encounter_id,type_code,produced_at,format,ins_qualified,datamatrix,"
+                 "dmp_status,dmp_sent_at"]
+    for stay in (1, 2):
+        encounters.append(f"E{period}-{stay},P{stay},{site},MCO,HOSPITALISATION,{period}-0{stay},"
+                          f"{period}-0{stay + 2}T10:00")
+        document_format = "CDA_R2_N1" if stay <= letters_sent else "SCAN"
+        documents.append(f"D{period}-{stay},P{stay},E{period}-{stay},11490-0,{period}-0{stay + 2}T11:00,"
+                         f"{document_format},true,true,ACCEPTED,{period}-0{stay + 3}T09:00")
+    return {"patients": "patient_id,identity_status,mes_status\nP1,QUAL,OPEN\nP2,QUAL,OPEN\n",
+            "encounters": "\n".join(encounters) + "\n", "documents": "\n".join(documents) + "\n"}
+
+
+async def _upload(client: Client, headers: dict, finess_ej: str, period: str, files: dict[str, str]) -> None:
+    for kind, content in files.items():
+        answer = await client.post(f"/api/v1/legal-entities/{finess_ej}/periods/{period}/submissions/{kind}",
+                                   content=content, headers={**headers, "content-type": "text/csv"})
+        assert answer.status_code == 201, answer.text
+
+
+def _letters(results: list[dict]) -> dict:
+    return next(result for result in results if result["indicator_id"] == "P1.O2.LDL")
+
+
+async def test_the_trend_gives_each_month_and_flags_a_flow_break(client: Client, keys: dict) -> None:
+    for period, sent in (("2024-12", 2), ("2025-01", 2), ("2025-02", 2), ("2025-03", 1)):
+        await _upload(client, keys["member_a"], ENTITY_A, period, _month_files(period, sent))
+    answer = await client.get(f"{ENTITY}/indicators", params={"from": "2025-01", "to": "2025-03"},
+                              headers=keys["member_a"])
+    assert answer.status_code == 200, answer.text
+    months = answer.json()["months"]
+    assert [month["period"] for month in months] == ["2025-01", "2025-02", "2025-03"]
+    assert [(_letters(m["results"])["numerator"], _letters(m["results"])["denominator"]) for m in months] == [
+        (2, 2), (2, 2), (1, 2)]
+    # March: 50 % against a mean of 100 % over December–February (drop of 50 points >= 20), and
+    # a numerator of 1 against a mean of 2 (a fall by half): both "ruptures de flux".
+    breaks = {(w["code"], w.get("indicator_id")) for w in months[2]["warnings"]}
+    assert {("rate_drop", "P1.O2.LDL"), ("numerator_drop", "P1.O2.LDL")} <= breaks
+    assert not {w["code"] for w in months[1]["warnings"]} & {"rate_drop", "numerator_drop"}
+    month = await client.get(f"{ENTITY}/periods/2025-03/indicators", headers=keys["member_a"])
+    assert ("rate_drop", "P1.O2.LDL") in {(w["code"], w.get("indicator_id")) for w in month.json()["warnings"]}
+
+
+async def test_a_trend_is_bounded_and_follows_the_access_rules(client: Client, keys: dict) -> None:
+    reversed_range = await client.get(f"{ENTITY}/indicators", params={"from": "2025-03", "to": "2025-01"},
+                                      headers=keys["member_a"])
+    assert reversed_range.status_code == 422 and "after" in reversed_range.json()["detail"]
+    too_long = await client.get(f"{ENTITY}/indicators", params={"from": "2023-01", "to": "2025-01"},
+                                headers=keys["member_a"])
+    assert too_long.status_code == 422 and "24 months" in too_long.json()["detail"]
+    other = await client.get(f"{ENTITY}/indicators", params={"from": "2025-01", "to": "2025-03"},
+                             headers=keys["member_b"])
+    assert other.status_code == 404
+
+
+async def _counting_rows(engine: AsyncEngine, finess_ej: str) -> list[tuple]:
+    async with engine.connect() as connection:
+        rows = await connection.execute(text(
+            "SELECT id, period, computed_at FROM indicator_counting WHERE finess_ej = :ej ORDER BY id"),
+            {"ej": finess_ej})
+        return [tuple(row) for row in rows]
+
+
+async def test_an_upload_recounts_only_the_uploading_entitys_stored_months(
+    client: Client, keys: dict, app: Litestar, referential: AsyncEngine,
+) -> None:
+    await _upload(client, keys["member_a"], ENTITY_A, "2025-03", _month_files("2025-03", 1))
+    await _upload(client, keys["member_a2"], ENTITY_A2, "2025-03", _month_files("2025-03", 2, SITE_A2_1))
+    await app.state.runtime.refresher.idle()
+    view = await client.get("/api/v1/ghts/GHT-IDF-TEST/periods/2025-03/indicators", headers=keys["support"])
+    assert view.status_code == 200
+    stored_a, stored_a2 = await _counting_rows(referential, ENTITY_A), await _counting_rows(referential, ENTITY_A2)
+    assert len(stored_a) == len(stored_a2) == 1
+
+    fixed = _month_files("2025-03", 2)["documents"]
+    answer = await client.post(f"{ENTITY}/periods/2025-03/submissions/documents", content=fixed,
+                               headers={**keys["member_a"], "content-type": "text/csv"})
+    assert answer.status_code == 201
+    await app.state.runtime.refresher.idle()
+    assert await _counting_rows(referential, ENTITY_A2) == stored_a2  # untouched: same row, same instant
+    recounted = await _counting_rows(referential, ENTITY_A)
+    assert len(recounted) == 2 and recounted[0] == stored_a[0]  # the earlier counting stays for audits
+
+    again = await client.get("/api/v1/ghts/GHT-IDF-TEST/periods/2025-03/indicators", headers=keys["support"])
+    members = {member["finess_ej"]: member for member in again.json()["members"]}
+    assert (_letters(members[ENTITY_A]["results"])["numerator"], _letters(members[ENTITY_A]["results"])["denominator"]) == (2, 2)
+    assert await _counting_rows(referential, ENTITY_A) == recounted  # read from the stored counting
+
+
+async def test_a_referential_change_after_the_as_of_instant_does_not_change_the_figures(
+    database_url: str, tmp_path: Path, keys: dict,
+) -> None:
+    instants = [NOW]
+    settings = Settings(database_url=database_url, data_dir=tmp_path, pseudonymisation_secret=SECRET)
+    async with AsyncTestClient(create_app(settings, clock=lambda: instants[-1])) as client:
+        await _upload(client, keys["member_a"], ENTITY_A, "2025-03", _month_files("2025-03", 1))
+        instants.append(NOW + timedelta(hours=1))
+        current = (await client.get(ENTITY, headers=keys["admin"])).json()
+        weighted = {key: value for key, value in current.items() if key not in ("finess_ej", "recorded_at")}
+        weighted["policies"] = {**current["policies"], "mes_mode": "weighted"}
+        changed = await client.put(ENTITY, json=weighted, headers=keys["admin"])
+        assert changed.status_code in (200, 201), changed.text
+        instants.append(NOW + timedelta(hours=2))
+        before = await client.get(f"{ENTITY}/periods/2025-03/indicators",
+                                  params={"as_of": (NOW + timedelta(minutes=30)).isoformat()},
+                                  headers=keys["member_a"])
+        after = await client.get(f"{ENTITY}/periods/2025-03/indicators", headers=keys["member_a"])
+    letters_before, letters_after = _letters(before.json()["results"]), _letters(after.json()["results"])
+    assert (letters_before["numerator"], letters_before["denominator"], letters_before["weighting"]) == (1, 2, None)
+    # D19: the version recorded later applies to reads as of later instants only.
+    assert letters_after["weighting"] == "MES profile rate 0.93" and letters_after["raw_denominator"] == 2
