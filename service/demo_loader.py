@@ -44,8 +44,11 @@ async def run_demo(settings: Settings, month_count: int) -> None:
         await declare_referential(admin, demo.referential_path)
     declared_empty = {file.path for file in demo.files if file.empty}
     await _upload_all(base_url, folder, keys, declared_empty)
+    for finess_ej in sorted({file.finess_ej for file in folder_files(folder)}):
+        runtime.refresher.schedule(finess_ej, [Period.parse(month) for month in months])
     print(
-        f"\nDemo GHT {demo.ght_id} loaded ({', '.join(months)}). API: {base_url}/schema/swagger\n"
+        f"\nDemo GHT {demo.ght_id} loaded ({', '.join(months)}); its indicators are being counted in the "
+        f"background (a few minutes; a read meanwhile counts what it needs). API: {base_url}/schema/swagger\n"
         + "\n".join(f"  {name:8} key: {header['authorization'].removeprefix('Bearer ')}"
                     for name, header in keys.items()),
         flush=True,

@@ -50,6 +50,17 @@ class IndicatorReading:
         return MonthResults(month, entity, judge_month(entity, month, self.as_of, self._targets, stored.counted),
                             stored.as_of)
 
+    async def ght_month(self, ght_id: str, month: Period) -> list[MonthResults]:
+        """The GHT's active members at the month's end as known at the as-of instant (D19), by FINESS."""
+        members = [entity for entity in await self._referential.legal_entities_at(month.last_day, self.as_of)
+                   if entity.ght_id == ght_id and entity.active]
+        raw = (await self._connection.get_raw_connection()).driver_connection
+        stored = await PgIndicatorResults(raw).month_countings(members, month, self.as_of)  # type: ignore[arg-type]
+        return [MonthResults(month, entity, judge_month(entity, month, self.as_of, self._targets,
+                                                        stored[entity.finess_ej].counted),
+                             stored[entity.finess_ej].as_of)
+                for entity in sorted(members, key=lambda member: member.finess_ej)]
+
     async def months(self, finess_ej: str, first: Period, last: Period) -> list[MonthResults]:
         months = []
         month = first

@@ -27,16 +27,17 @@ from domain.stays import STAY_POLICY_VERSION
 ENGINE_VERSION = f"{STAY_POLICY_VERSION}/COUNTING-1"  # change it when a counting rule changes
 
 _CURRENT_FILES = """
-SELECT DISTINCT ON (kind, period) id, kind, period, version
+SELECT DISTINCT ON (finess_ej, kind, period) finess_ej, id, kind, period, version
 FROM submission
-WHERE finess_ej = $1 AND status = 'accepted' AND received_at <= $2
-ORDER BY kind, period, version DESC
+WHERE finess_ej = ANY($1::text[]) AND status = 'accepted' AND received_at <= $2
+ORDER BY finess_ej, kind, period, version DESC
 """
 _LOOKUP = """
-SELECT * FROM indicator_counting
-WHERE finess_ej = $1 AND period = $2 AND inputs_sha256 = $3 AND as_of <= $4
-  AND (valid_until IS NULL OR valid_until > $4)
-ORDER BY as_of DESC LIMIT 1
+SELECT DISTINCT ON (c.finess_ej) c.*
+FROM unnest($1::text[], $3::text[]) AS asked (finess_ej, inputs_sha256)
+JOIN indicator_counting c USING (finess_ej, inputs_sha256)
+WHERE c.period = $2 AND c.as_of <= $4 AND (c.valid_until IS NULL OR c.valid_until > $4)
+ORDER BY c.finess_ej, c.as_of DESC
 """
 _STORE = """
 INSERT INTO indicator_counting (finess_ej, period, inputs_sha256, input_files, as_of, valid_until,
@@ -72,21 +73,37 @@ class PgIndicatorResults:
         """The stored counting that holds at `as_of`, counted and stored first when there is none.
 
         `entity` is its referential version for the month as known at `as_of` (D19)."""
-        files = await self.current_files(entity.finess_ej, as_of)
-        digest = inputs_digest(entity, files)
-        row = await self._connection.fetchrow(_LOOKUP, entity.finess_ej, month.label, digest, as_of)
-        if row is None:
-            engine = PgIndicatorEngine(self._connection)
-            counted = await engine.count(entity, month, as_of)
-            valid_until = await engine.next_as_of_change(entity.finess_ej, as_of)
-            row = await self._connection.fetchrow(
-                _STORE, entity.finess_ej, month.label, digest, json.dumps([asdict(file) for file in files]), as_of,
-                valid_until, counted.prescription_produced, json.dumps(_countings_json(counted.countings)))
+        return (await self.month_countings([entity], month, as_of))[entity.finess_ej]
+
+    async def month_countings(self, entities: list[LegalEntity], month: Period,
+                              as_of: datetime) -> dict[str, StoredCounting]:
+        """`month_counting` of several entities, their stored countings found in two queries."""
+        files = await self._current_files([entity.finess_ej for entity in entities], as_of)
+        digests = {entity.finess_ej: inputs_digest(entity, files.get(entity.finess_ej, ())) for entity in entities}
+        rows = await self._connection.fetch(_LOOKUP, list(digests), month.label, list(digests.values()), as_of)
+        found = {row["finess_ej"]: _stored(row) for row in rows}
+        for entity in entities:
+            if entity.finess_ej not in found:
+                found[entity.finess_ej] = await self._count(entity, month, as_of, files.get(entity.finess_ej, ()),
+                                                            digests[entity.finess_ej])
+        return found
+
+    async def _count(self, entity: LegalEntity, month: Period, as_of: datetime, files: tuple[InputFile, ...],
+                     digest: str) -> StoredCounting:
+        engine = PgIndicatorEngine(self._connection)
+        counted = await engine.count(entity, month, as_of)
+        valid_until = await engine.next_as_of_change(entity.finess_ej, as_of)
+        row = await self._connection.fetchrow(
+            _STORE, entity.finess_ej, month.label, digest, json.dumps([asdict(file) for file in files]), as_of,
+            valid_until, counted.prescription_produced, json.dumps(_countings_json(counted.countings)))
         return _stored(row)
 
-    async def current_files(self, finess_ej: str, as_of: datetime) -> tuple[InputFile, ...]:
-        rows = await self._connection.fetch(_CURRENT_FILES, finess_ej, as_of)
-        return tuple(InputFile(row["id"], row["kind"], row["period"], row["version"]) for row in rows)
+    async def _current_files(self, finess_ejs: list[str], as_of: datetime) -> dict[str, tuple[InputFile, ...]]:
+        by_entity: dict[str, list[InputFile]] = {}
+        for row in await self._connection.fetch(_CURRENT_FILES, finess_ejs, as_of):
+            by_entity.setdefault(row["finess_ej"], []).append(
+                InputFile(row["id"], row["kind"], row["period"], row["version"]))
+        return {finess_ej: tuple(files) for finess_ej, files in by_entity.items()}
 
     async def stored_months(self, finess_ej: str) -> list[Period]:
         rows = await self._connection.fetch(

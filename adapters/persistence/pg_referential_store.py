@@ -84,6 +84,11 @@ class PgReferentialStore:
         rows = await self._current("legal_entity_version", "finess_ej", "", {}, None, None)
         return [_legal_entity(row) for row in rows if row["ght_id"] == ght_id and row["active"]]
 
+    async def legal_entities_at(self, day: date, as_of: datetime) -> list[LegalEntity]:
+        """Every entity's version in force on `day` as known at `as_of` (D19), inactive ones included."""
+        rows = await self._current("legal_entity_version", "finess_ej", "", {}, day, as_of)
+        return [_legal_entity(row) for row in rows]
+
     async def all_legal_entity_ids(self) -> list[str]:
         rows = await self._current("legal_entity_version", "finess_ej", "", {}, None, None)
         return [row["finess_ej"] for row in rows if row["active"]]

@@ -38,10 +38,7 @@ class GhtIndicatorController(Controller):
         month = Period.parse(period)
         reading = IndicatorReading(unit_of_work, referential, targets, as_of or runtime.clock())
         members, by_member = [], {}
-        for member in await referential.legal_entities_of(ght_id):
-            read = await reading.month(member.finess_ej, month)
-            if read is None or read.entity.ght_id != ght_id or not read.entity.active:
-                continue
+        for read in await reading.ght_month(ght_id, month):
             by_member[read.entity.finess_ej] = read.results
             members.append(MemberResultsView(finess_ej=read.entity.finess_ej, name=read.entity.name,
                                              counted_as_of=read.counted_as_of,
