@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.persistence.pg_indicator_results import PgIndicatorResults
+from adapters.persistence.pg_indicator_results import PgIndicatorResults, StoredCounting
 from adapters.persistence.pg_referential_store import PgReferentialStore
 from domain.indicators.results import IndicatorResult, judge_month
 from domain.indicators.targets import TargetReferential
@@ -17,6 +17,7 @@ from domain.indicators.warnings import (
     FlowBreakThresholds,
     flow_breaks_of_month,
     missing_kinds,
+    missing_patients_warning,
     result_warnings,
 )
 from domain.periods import Period
@@ -29,7 +30,8 @@ class MonthResults:
     month: Period
     entity: LegalEntity
     results: tuple[IndicatorResult, ...]
-    counted_as_of: datetime  # the instant the stored counting was made for (at or before the asked one)
+    counted_as_of: datetime
+    patients_missing_from_file: int  # the instant the stored counting was made for (at or before the asked one)
 
 
 class IndicatorReading:
@@ -47,8 +49,7 @@ class IndicatorReading:
             return None
         raw = (await self._connection.get_raw_connection()).driver_connection
         stored = await PgIndicatorResults(raw).month_counting(entity, month, self.as_of)  # type: ignore[arg-type]
-        return MonthResults(month, entity, judge_month(entity, month, self.as_of, self._targets, stored.counted),
-                            stored.as_of)
+        return _judged(month, entity, self.as_of, self._targets, stored)
 
     async def ght_month(self, ght_id: str, month: Period) -> list[MonthResults]:
         """The GHT's active members at the month's end as known at the as-of instant (D19), by FINESS."""
@@ -56,9 +57,7 @@ class IndicatorReading:
                    if entity.ght_id == ght_id and entity.active]
         raw = (await self._connection.get_raw_connection()).driver_connection
         stored = await PgIndicatorResults(raw).month_countings(members, month, self.as_of)  # type: ignore[arg-type]
-        return [MonthResults(month, entity, judge_month(entity, month, self.as_of, self._targets,
-                                                        stored[entity.finess_ej].counted),
-                             stored[entity.finess_ej].as_of)
+        return [_judged(month, entity, self.as_of, self._targets, stored[entity.finess_ej])
                 for entity in sorted(members, key=lambda member: member.finess_ej)]
 
     async def months(self, finess_ej: str, first: Period, last: Period) -> list[MonthResults]:
@@ -80,6 +79,7 @@ class IndicatorReading:
                 history.setdefault(result.indicator_id, []).append(result)
         kinds = await self._kinds_received(read.entity.finess_ej, read.month)
         return (result_warnings(read.results) + missing_kinds(kinds)
+                + missing_patients_warning(read.patients_missing_from_file)
                 + flow_breaks_of_month(read.results, history, thresholds))
 
     async def _kinds_received(self, finess_ej: str, month: Period) -> list[RecordKind]:
@@ -88,3 +88,9 @@ class IndicatorReading:
             "AND status = 'accepted' AND received_at <= :as_of"),
             {"ej": finess_ej, "period": month.label, "as_of": self.as_of})
         return [RecordKind(row[0]) for row in rows]
+
+
+def _judged(month: Period, entity: LegalEntity, as_of: datetime, targets: TargetReferential,
+            stored: StoredCounting) -> MonthResults:
+    return MonthResults(month, entity, judge_month(entity, month, as_of, targets, stored.counted), stored.as_of,
+                        stored.counted.patients_missing_from_file)

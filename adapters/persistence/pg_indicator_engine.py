@@ -8,6 +8,7 @@ import asyncpg
 from adapters.persistence.indicator_sql import in_list
 from adapters.persistence.latest_state import latest_records_sql
 from adapters.persistence.pg_document_indicator_counts import count_document_indicator_sql
+from adapters.persistence.pg_patient_file_gaps import count_patients_missing_from_file
 from adapters.persistence.pg_patient_indicator_counts import count_patient_indicator_sql
 from adapters.persistence.pg_stay_indicator_counts import count_stay_indicator_sql
 from adapters.persistence.pg_stays_sql import STAYS_SQL
@@ -55,7 +56,8 @@ class PgIndicatorEngine:
                                                        month.starts_at, month.ends_at)
             countings = {definition.id: await self._count(entity, month, as_of, definition)
                          for definition in CATALOGUE.values()}
-            return MonthCounting(countings, bool(produced))
+            missing = await count_patients_missing_from_file(self._connection, entity.finess_ej, month, as_of)
+            return MonthCounting(countings, bool(produced), missing)
 
     async def next_as_of_change(self, finess_ej: str, as_of: datetime) -> datetime | None:
         """The first instant after `as_of` at which the entity's countings could change with no new

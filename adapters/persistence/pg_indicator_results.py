@@ -41,8 +41,8 @@ ORDER BY c.finess_ej, c.as_of DESC
 """
 _STORE = """
 INSERT INTO indicator_counting (finess_ej, period, inputs_sha256, input_files, as_of, valid_until,
-                                prescription_produced, countings)
-VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8::jsonb)
+                                prescription_produced, patients_missing_from_file, countings)
+VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9::jsonb)
 ON CONFLICT (finess_ej, period, inputs_sha256, as_of) DO UPDATE SET computed_at = indicator_counting.computed_at
 RETURNING *
 """
@@ -95,7 +95,8 @@ class PgIndicatorResults:
         valid_until = await engine.next_as_of_change(entity.finess_ej, as_of)
         row = await self._connection.fetchrow(
             _STORE, entity.finess_ej, month.label, digest, json.dumps([asdict(file) for file in files]), as_of,
-            valid_until, counted.prescription_produced, json.dumps(_countings_json(counted.countings)))
+            valid_until, counted.prescription_produced, counted.patients_missing_from_file,
+            json.dumps(_countings_json(counted.countings)))
         return _stored(row)
 
     async def _current_files(self, finess_ejs: list[str], as_of: datetime) -> dict[str, tuple[InputFile, ...]]:
@@ -132,8 +133,8 @@ def _stored(row: asyncpg.Record) -> StoredCounting:
         for indicator_id, item in _decoded(row["countings"]).items()
     }
     files = tuple(InputFile(**file) for file in _decoded(row["input_files"]))
-    return StoredCounting(MonthCounting(countings, row["prescription_produced"]), row["id"], row["as_of"],
-                          row["computed_at"], files)
+    counted = MonthCounting(countings, row["prescription_produced"], row["patients_missing_from_file"])
+    return StoredCounting(counted, row["id"], row["as_of"], row["computed_at"], files)
 
 
 def _decoded(value: Any) -> Any:

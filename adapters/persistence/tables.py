@@ -135,6 +135,7 @@ class IndicatorCounting(SQLModel, table=True):
     as_of: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     valid_until: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
     prescription_produced: bool
+    patients_missing_from_file: int
     countings: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
     computed_at: datetime = Field(sa_column=_now())
 

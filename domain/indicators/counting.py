@@ -48,3 +48,4 @@ class MonthCounting:
 
     countings: dict[str, Counting]  # by indicator id, in the catalogue's order
     prescription_produced: bool  # any discharge prescription produced in the month (HAD_NO_ODS, D11)
+    patients_missing_from_file: int = 0  # referenced this month, absent from its patients file (D4)

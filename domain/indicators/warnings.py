@@ -65,7 +65,10 @@ def patients_missing_from_file(data: EntityMonth) -> list[DataWarning]:
                       if month.starts_at <= document.produced_at < month.ends_at)
     referenced.update(message.patient for message in data.messages
                       if month.starts_at <= message.sent_at < month.ends_at)
-    missing = len(referenced - set(data.patients))
+    return missing_patients_warning(len(referenced - set(data.patients)))
+
+
+def missing_patients_warning(missing: int) -> list[DataWarning]:
     if not missing:
         return []
     return [DataWarning(WarningCode.PATIENTS_MISSING_FROM_PATIENTS_FILE,

@@ -26,6 +26,7 @@ def upgrade() -> None:
     sa.Column('as_of', sa.DateTime(timezone=True), nullable=False),
     sa.Column('valid_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('prescription_produced', sa.Boolean(), nullable=False),
+    sa.Column('patients_missing_from_file', sa.Integer(), nullable=False),
     sa.Column('countings', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
     sa.Column('computed_at', sa.DateTime(timezone=True), server_default=sa.text('clock_timestamp()'), nullable=False),
     sa.PrimaryKeyConstraint('id'),

@@ -132,3 +132,14 @@ async def test_a_referential_change_after_the_as_of_instant_does_not_change_the_
     assert (letters_before["numerator"], letters_before["denominator"], letters_before["weighting"]) == (1, 2, None)
     # D19: the version recorded later applies to reads as of later instants only.
     assert letters_after["weighting"] == "MES profile rate 0.93" and letters_after["raw_denominator"] == 2
+
+
+async def test_patients_absent_from_the_months_patients_file_are_reported(client: Client, keys: dict) -> None:
+    files = _month_files("2025-03", 2)
+    files["patients"] = "patient_id,identity_status,mes_status\nP1,QUAL,OPEN\n"  # P2 has a stay but no line
+    await _upload(client, keys["member_a"], ENTITY_A, "2025-03", files)
+    answer = await client.get(f"{ENTITY}/periods/2025-03/indicators", headers=keys["member_a"])
+    missing = [w for w in answer.json()["warnings"] if w["code"] == "patients_missing_from_patients_file"]
+    assert [(w["count"], w["detail"].split(" ")[0]) for w in missing] == [(1, "1")]
+    ins = next(result for result in answer.json()["results"] if result["indicator_id"] == "P1.O1")
+    assert (ins["numerator"], ins["denominator"]) == (1, 2)  # P2 counted as provisional identity (D4)

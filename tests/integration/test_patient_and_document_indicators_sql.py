@@ -10,11 +10,13 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.pg_document_indicator_counts import count_document_indicator_sql
+from adapters.persistence.pg_patient_file_gaps import count_patients_missing_from_file
 from adapters.persistence.pg_patient_indicator_counts import count_patient_indicator_sql
 from domain.indicators.catalogue import CATALOGUE
 from domain.indicators.document_indicators import count_consultation_reports, count_reports
 from domain.indicators.entity_month import EntityMonth
 from domain.indicators.patient_indicators import count_mes_messaging, count_mss_pro, count_qualified_ins
+from domain.indicators.warnings import missing_patients_warning, patients_missing_from_file
 from domain.periods import PARIS, Period
 from domain.records import (
     Activity,
@@ -161,3 +163,5 @@ async def test_patient_and_document_indicators_in_sql_equal_the_domain(engine: A
                 counted = await count_document_indicator_sql(raw, month.entity, MONTH, month.as_of,  # type: ignore[arg-type]
                                                              CATALOGUE[indicator])
             assert counted == reference(month), indicator
+        missing = await count_patients_missing_from_file(raw, ENTITY, MONTH, month.as_of)  # type: ignore[arg-type]
+    assert missing_patients_warning(missing) == patients_missing_from_file(month)
