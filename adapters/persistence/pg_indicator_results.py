@@ -68,6 +68,8 @@ class StoredCounting:
 class PgIndicatorResults:
     def __init__(self, connection: asyncpg.Connection) -> None:
         self._connection = connection
+        # `valid_until` is the entity's, not the month's: counted once per entity, instant and files.
+        self._valid_until: dict[tuple[str, datetime, tuple[InputFile, ...]], datetime | None] = {}
 
     async def month_counting(self, entity: LegalEntity, month: Period, as_of: datetime) -> StoredCounting:
         """The stored counting that holds at `as_of`, counted and stored first when there is none.
@@ -92,7 +94,10 @@ class PgIndicatorResults:
                      digest: str) -> StoredCounting:
         engine = PgIndicatorEngine(self._connection)
         counted = await engine.count(entity, month, as_of)
-        valid_until = await engine.next_as_of_change(entity.finess_ej, as_of)
+        key = (entity.finess_ej, as_of, files)
+        if key not in self._valid_until:
+            self._valid_until[key] = await engine.next_as_of_change(entity.finess_ej, as_of)
+        valid_until = self._valid_until[key]
         row = await self._connection.fetchrow(
             _STORE, entity.finess_ej, month.label, digest, json.dumps([asdict(file) for file in files]), as_of,
             valid_until, counted.prescription_produced, counted.patients_missing_from_file,
