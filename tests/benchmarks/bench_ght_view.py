@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_upload import free_port, start_server, stop_server, wait_until_up  # noqa: E402
+from bench_upload import serving  # noqa: E402
 
 from adapters.demo.demo_ght import write_demo_ght  # noqa: E402
 from adapters.embedded_postgres_server import start_embedded_postgres  # noqa: E402
@@ -87,12 +87,7 @@ def main() -> int:
     print(f"demo GHT {demo.ght_id}: {len(demo.finess_ejs)} members, {', '.join(months)}, "
           f"{sum(demo.rows_by_kind.values()):,} rows", flush=True)
 
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log_path = work / "server.log"
-    server = start_server(url, work / "srv", port, log_path)
-    try:
-        wait_until_up(base_url, server, log_path)
+    with serving(url, work) as (base_url, _):
         started = time.perf_counter()
         loaded = subprocess.run([str(REPO / ".venv/bin/hopen2"), "import", str(work / "files"), "--url", base_url],
                                 env={**os.environ, "HOPEN2_API_KEY": api_key}, capture_output=True, text=True)
@@ -116,8 +111,6 @@ def main() -> int:
                 if _figures(answer.json()) != _figures(first.json()):
                     print("a stored read differs from the first one")
                     return 2
-    finally:
-        stop_server(server)
 
     p50, p99 = statistics.median(samples), percentile(samples, 0.99)
     print("\n".join([

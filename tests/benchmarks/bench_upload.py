@@ -219,6 +219,20 @@ def wait_until_up(base_url: str, server: subprocess.Popen[bytes], log_path: Path
     raise RuntimeError(f"the server did not answer /health within {timeout:.0f} s:\n{log_path.read_text()}")
 
 
+@contextlib.contextmanager
+def serving(url: str, work: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`hopen2 serve` on a free port with its log in `work/server.log`: its base URL and process."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log_path = work / "server.log"
+    server = start_server(url, work / "srv", port, log_path)
+    try:
+        wait_until_up(base_url, server, log_path)
+        yield base_url, server
+    finally:
+        stop_server(server)
+
+
 def stop_server(server: subprocess.Popen[bytes]) -> None:
     if server.poll() is None:
         server.terminate()
@@ -384,22 +398,15 @@ def main() -> int:
     file_bytes = csv_path.stat().st_size
     print(f"generated {options.rows:,} rows ({file_bytes / MB:.1f} MB) in {time.perf_counter() - started:.1f} s")
 
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log_path = work / "server.log"
-    server = start_server(url, work / "srv", port, log_path)
-    try:
-        wait_until_up(base_url, server, log_path)
+    with serving(url, work) as (base_url, server):
         asyncio.run(checkpoint(url))
         print(f"server up (pid {server.pid}), uploading…", flush=True)
         result = upload(base_url, api_key, csv_path, server.pid, work / "postgres")
-    finally:
-        stop_server(server)
 
     if result.status != 201 or result.row_count != options.rows:
         print(f"UPLOAD FAILED: status {result.status}, row_count {result.row_count} (expected {options.rows})")
         print(result.answer[:5000])
-        print(f"server log ({log_path}):\n{log_path.read_text()[-5000:]}")
+        print(f"server log:\n{(work / 'server.log').read_text()[-5000:]}")
         return 2
 
     print(f"upload answered 201 with row_count {result.row_count:,}: {result.answer[:400]}")
