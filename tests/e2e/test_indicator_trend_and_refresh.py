@@ -1,7 +1,9 @@
 """The trend of an entity's indicators with its flow breaks, the background recount after an
 upload (the uploading entity only), and as-of reproducibility across a referential change."""
 
-from datetime import timedelta
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from litestar import Litestar
@@ -110,19 +112,33 @@ async def test_an_upload_recounts_only_the_uploading_entitys_stored_months(
     assert await _counting_rows(referential, ENTITY_A) == recounted  # read from the stored counting
 
 
+@contextlib.asynccontextmanager
+async def _ticking_client(database_url: str, tmp_path: Path, instants: list[datetime],
+                          **settings: object) -> AsyncIterator[Client]:
+    """A client of an app whose clock reads the last of `instants`, so that uploads, referential
+    changes and reads can be ordered in time."""
+    app_settings = Settings(database_url=database_url, data_dir=tmp_path, pseudonymisation_secret=SECRET,
+                            **settings)  # type: ignore[arg-type]
+    async with AsyncTestClient(create_app(app_settings, clock=lambda: instants[-1])) as client:
+        yield client
+
+
+async def _redeclare(client: Client, keys: dict, finess_ej: str, **changes: object) -> None:
+    current = (await client.get(f"/api/v1/legal-entities/{finess_ej}", headers=keys["admin"])).json()
+    body = {key: value for key, value in current.items() if key not in ("finess_ej", "recorded_at")} | changes
+    answer = await client.put(f"/api/v1/legal-entities/{finess_ej}", json=body, headers=keys["admin"])
+    assert answer.status_code in (200, 201), answer.text
+
+
 async def test_a_referential_change_after_the_as_of_instant_does_not_change_the_figures(
     database_url: str, tmp_path: Path, keys: dict,
 ) -> None:
     instants = [NOW]
-    settings = Settings(database_url=database_url, data_dir=tmp_path, pseudonymisation_secret=SECRET)
-    async with AsyncTestClient(create_app(settings, clock=lambda: instants[-1])) as client:
+    async with _ticking_client(database_url, tmp_path, instants) as client:
         await _upload(client, keys["member_a"], ENTITY_A, "2025-03", _month_files("2025-03", 1))
         instants.append(NOW + timedelta(hours=1))
-        current = (await client.get(ENTITY, headers=keys["admin"])).json()
-        weighted = {key: value for key, value in current.items() if key not in ("finess_ej", "recorded_at")}
-        weighted["policies"] = {**current["policies"], "mes_mode": "weighted"}
-        changed = await client.put(ENTITY, json=weighted, headers=keys["admin"])
-        assert changed.status_code in (200, 201), changed.text
+        policies = (await client.get(ENTITY, headers=keys["admin"])).json()["policies"]
+        await _redeclare(client, keys, ENTITY_A, policies={**policies, "mes_mode": "weighted"})
         instants.append(NOW + timedelta(hours=2))
         before = await client.get(f"{ENTITY}/periods/2025-03/indicators",
                                   params={"as_of": (NOW + timedelta(minutes=30)).isoformat()},
@@ -132,6 +148,33 @@ async def test_a_referential_change_after_the_as_of_instant_does_not_change_the_
     assert (letters_before["numerator"], letters_before["denominator"], letters_before["weighting"]) == (1, 2, None)
     # D19: the version recorded later applies to reads as of later instants only.
     assert letters_after["weighting"] == "MES profile rate 0.93" and letters_after["raw_denominator"] == 2
+
+
+async def test_the_ght_view_lists_the_members_of_the_month_as_known_at_the_as_of_instant(
+    database_url: str, tmp_path: Path, keys: dict,
+) -> None:
+    instants = [NOW]
+    view = "/api/v1/ghts/GHT-IDF-TEST/periods/2025-03/indicators"
+    async with _ticking_client(database_url, tmp_path, instants) as client:
+        instants.append(NOW + timedelta(hours=1))
+        await _redeclare(client, keys, ENTITY_A2, ght_id="GHT-PACA-TEST", valid_from="2025-03-01")
+        instants.append(NOW + timedelta(hours=2))
+        before = await client.get(view, params={"as_of": (NOW + timedelta(minutes=30)).isoformat()},
+                                  headers=keys["admin"])
+        after = await client.get(view, headers=keys["admin"])
+    # D19: membership is effective-dated; A2 left the GHT from March on, recorded at NOW + 1 h.
+    assert [member["finess_ej"] for member in before.json()["members"]] == [ENTITY_A2, ENTITY_A]
+    assert [member["finess_ej"] for member in after.json()["members"]] == [ENTITY_A]
+
+
+async def test_flow_break_thresholds_are_settings(database_url: str, tmp_path: Path, keys: dict) -> None:
+    async with _ticking_client(database_url, tmp_path, [NOW], flow_break_rate_drop_points=60,
+                               flow_break_numerator_drop_share="0.6") as client:
+        for period, sent in (("2024-12", 2), ("2025-01", 2), ("2025-02", 2), ("2025-03", 1)):
+            await _upload(client, keys["member_a"], ENTITY_A, period, _month_files(period, sent))
+        answer = await client.get(f"{ENTITY}/periods/2025-03/indicators", headers=keys["member_a"])
+    # 50 points and a fall by half: under these thresholds (60 points, 60 %), no flow break.
+    assert not {w["code"] for w in answer.json()["warnings"]} & {"rate_drop", "numerator_drop"}
 
 
 async def test_patients_absent_from_the_months_patients_file_are_reported(client: Client, keys: dict) -> None:
