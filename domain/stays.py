@@ -66,6 +66,8 @@ class RejectedCandidate:
     encounter_ids: frozenset[str]
     reason: Rejection
     exit_month: Period | None
+    last_site: str  # its stratum, as a stay's (D17)
+    last_unit: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +130,7 @@ def _had(encounter: Encounter, stays: list[Stay], rejected: list[RejectedCandida
     else:
         rejected.append(RejectedCandidate(encounter.patient, encounter.activity,
                                           frozenset({encounter.encounter_id}), reason,
-                                          _month_of(encounter.discharged_at)))
+                                          _month_of(encounter.discharged_at), encounter.site, encounter.unit))
 
 
 def _psy_group(group_id: str, members: list[Encounter]) -> Stay:
@@ -175,7 +177,7 @@ def _series_windows(
             ))
         else:
             rejected.append(RejectedCandidate(patient, activity, ids, Rejection.SERIES_FEWER_THAN_3_SESSIONS,
-                                              Period.containing(last_day)))
+                                              Period.containing(last_day), window[-1].site, window[-1].unit))
         start = end
 
 

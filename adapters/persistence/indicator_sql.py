@@ -1,17 +1,20 @@
 """Pieces shared by the set-based counting queries: exclusion ranks, the §4 document rule, the
 month's patients file, and turning (kind, rank, count) rows into a `Counting`.
 
-Every counting query answers rows `(row, rank, n)`: `row` is 'unit' for a denominator unit
-(rank 0 when it is in the numerator, else the rank of its failure) or 'excluded' for a unit
-removed before the denominator; ranks follow the catalogue's declaration order (D16).
+Every counting query answers rows `(stratum, row, rank, n)`: `row` is 'unit' for a denominator
+unit (rank 0 when it is in the numerator, else the rank of its failure) or 'excluded' for a unit
+removed before the denominator; ranks follow the catalogue's declaration order (D16). `stratum`
+is the site or care unit key when the query counts strata (D17), NULL when it counts the total.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from adapters.persistence.latest_state import CURRENT_FILES
 from domain.indicators.catalogue import Exclusion, IndicatorDefinition, Unit
 from domain.indicators.counting import Counting
+from domain.indicators.strata import Dimension
 
 _ORDER = list(Exclusion)
 PARIS = "'Europe/Paris'"
@@ -19,6 +22,13 @@ PARIS = "'Europe/Paris'"
 
 def rank(exclusion: Exclusion) -> int:
     return _ORDER.index(exclusion) + 1
+
+
+def stratum_sql(dimension: Dimension | None, site: str, unit: str) -> str:
+    """The stratum key of a counted unit, given its site and unit columns; NULL for the total."""
+    if dimension is None:
+        return "NULL::text"
+    return site if dimension is Dimension.SITE else unit
 
 
 def in_list(values: Iterable[str]) -> str:
@@ -81,3 +91,10 @@ def counting_from_rows(rows: Iterable[Mapping[str, Any]], unit: Unit) -> Countin
         explanation[exclusion] = explanation.get(exclusion, 0) + row["n"]
     ordered = tuple(sorted(explanation.items(), key=lambda item: _ORDER.index(item[0])))
     return Counting(numerator, denominator, unit, ordered)
+
+
+def countings_by_stratum(rows: Iterable[Mapping[str, Any]], unit: Unit) -> dict[str | None, Counting]:
+    by_stratum: dict[str | None, list[Mapping[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_stratum[row["stratum"]].append(row)
+    return {stratum: counting_from_rows(stratum_rows, unit) for stratum, stratum_rows in by_stratum.items()}

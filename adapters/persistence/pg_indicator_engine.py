@@ -7,14 +7,21 @@ import asyncpg
 
 from adapters.persistence.indicator_sql import in_list
 from adapters.persistence.latest_state import latest_records_sql
-from adapters.persistence.pg_document_indicator_counts import count_document_indicator_sql
+from adapters.persistence.pg_document_indicator_counts import (
+    count_document_indicator_sql,
+    count_document_indicator_strata_sql,
+)
 from adapters.persistence.pg_patient_file_gaps import count_patients_missing_from_file
-from adapters.persistence.pg_patient_indicator_counts import count_patient_indicator_sql
-from adapters.persistence.pg_stay_indicator_counts import count_stay_indicator_sql
+from adapters.persistence.pg_patient_indicator_counts import (
+    count_patient_indicator_sql,
+    count_patient_indicator_strata_sql,
+)
+from adapters.persistence.pg_stay_indicator_counts import count_stay_indicator_sql, count_stay_indicator_strata_sql
 from adapters.persistence.pg_stays_sql import STAYS_SQL
 from domain.indicators.catalogue import CATALOGUE, IndicatorDefinition, Unit
 from domain.indicators.counting import Counting, MonthCounting
-from domain.indicators.results import IndicatorResult, judge_month
+from domain.indicators.results import IndicatorResult, StrataCountings, judge_month
+from domain.indicators.strata import Dimension
 from domain.indicators.targets import TargetReferential
 from domain.periods import Period
 from domain.referential import LegalEntity
@@ -59,6 +66,14 @@ class PgIndicatorEngine:
             missing = await count_patients_missing_from_file(self._connection, entity.finess_ej, month, as_of)
             return MonthCounting(countings, bool(produced), missing)
 
+    async def count_strata(self, entity: LegalEntity, month: Period, as_of: datetime,
+                           dimension: Dimension) -> StrataCountings:
+        """The nine countings in each site or care unit (D17); not stored, asked for diagnosis."""
+        async with self._connection.transaction():
+            await self._connection.execute("SET LOCAL enable_nestloop = off")
+            return {definition.id: await self._count_strata(entity, month, as_of, definition, dimension)
+                    for definition in CATALOGUE.values()}
+
     async def next_as_of_change(self, finess_ej: str, as_of: datetime) -> datetime | None:
         """The first instant after `as_of` at which the entity's countings could change with no new
         upload (a stay closing, a DMP acceptance recorded ahead); None when there is none."""
@@ -74,3 +89,12 @@ class PgIndicatorEngine:
         if definition.denominator_unit is Unit.PATIENT:
             return await count_patient_indicator_sql(self._connection, entity, month, as_of, definition.id)
         return await count_document_indicator_sql(self._connection, entity, month, as_of, definition)
+
+    async def _count_strata(self, entity: LegalEntity, month: Period, as_of: datetime,
+                            definition: IndicatorDefinition, dimension: Dimension) -> dict[str | None, Counting]:
+        connection = self._connection
+        if definition.denominator_unit is Unit.STAY:
+            return await count_stay_indicator_strata_sql(connection, entity, month, as_of, definition, dimension)
+        if definition.denominator_unit is Unit.PATIENT:
+            return await count_patient_indicator_strata_sql(connection, entity, month, as_of, definition.id, dimension)
+        return await count_document_indicator_strata_sql(connection, entity, month, as_of, definition, dimension)

@@ -1,14 +1,25 @@
-"""P1.O1, P1.O7 and P1.O8 counted in SQL, set-based; the domain's `patient_indicators` is the
-reference they are held equal to."""
+"""P1.O1, P1.O7 and P1.O8 counted in SQL, set-based, in total or by stratum; the domain's
+`patient_indicators` is the reference they are held equal to.
+
+Each query judges every active-file patient once (`judged`: patient, row, rank); by stratum, that
+judgement is counted in every site or unit of the patient's contacts in the month (D17).
+"""
 
 from datetime import datetime
 
 import asyncpg
 
-from adapters.persistence.indicator_sql import counting_from_rows, month_patients_sql, rank
+from adapters.persistence.indicator_sql import (
+    counting_from_rows,
+    countings_by_stratum,
+    month_patients_sql,
+    rank,
+    stratum_sql,
+)
 from adapters.persistence.latest_state import latest_records_sql
 from domain.indicators.catalogue import Exclusion, Unit
 from domain.indicators.counting import Counting
+from domain.indicators.strata import Dimension
 from domain.periods import Period
 from domain.referential import Eligibility, LegalEntity
 from domain.submissions.record_kinds import RecordKind
@@ -19,10 +30,12 @@ _CONTACTS = f"""
 enc AS ({latest_records_sql(RecordKind.ENCOUNTERS)}),
 cons AS ({latest_records_sql(RecordKind.CONSULTATIONS)}),
 contacts AS (
-    SELECT patient_pseudonym AS patient, kind = 'PASSAGE' AS passage, eligible_pathway IS NOT NULL AS eligible
+    SELECT patient_pseudonym AS patient, kind = 'PASSAGE' AS passage, eligible_pathway IS NOT NULL AS eligible,
+           finess_et AS site, unit
     FROM enc WHERE admitted_at < $4 AND (discharged_at IS NULL OR discharged_at >= $3)
     UNION ALL
-    SELECT patient_pseudonym, FALSE, eligible_pathway IS NOT NULL FROM cons WHERE occurred_at >= $3 AND occurred_at < $4
+    SELECT patient_pseudonym, FALSE, eligible_pathway IS NOT NULL, finess_et, NULL
+    FROM cons WHERE occurred_at >= $3 AND occurred_at < $4
 ),
 active AS (
     SELECT patient, bool_and(passage) AS emergency_only, bool_or(eligible) AS eligible FROM contacts GROUP BY patient
@@ -32,16 +45,16 @@ _QUALIFIED_INS = f"""
 WITH {_CONTACTS},
 month_patients AS ({month_patients_sql("$1", "$2", "$5")}),
 units AS (
-    SELECT coalesce(mp.identity_doubtful, FALSE) OR coalesce(mp.identity_fictitious, FALSE) AS flagged,
+    SELECT a.patient, coalesce(mp.identity_doubtful, FALSE) OR coalesce(mp.identity_fictitious, FALSE) AS flagged,
            coalesce(mp.identity_status, 'PROV') AS status
     FROM active a LEFT JOIN month_patients mp ON mp.patient_pseudonym = a.patient
-)
-SELECT 'excluded' AS row, {rank(Exclusion.DOUBTFUL_OR_FICTITIOUS_IDENTITY)} AS rank, count(*) AS n
-FROM units WHERE flagged
-UNION ALL
-SELECT 'unit', CASE WHEN status = 'QUAL' THEN 0 ELSE {rank(Exclusion.IDENTITY_NOT_QUALIFIED)} END, count(*)
-FROM units WHERE NOT flagged GROUP BY 2
-"""
+),
+judged AS (
+    SELECT patient, CASE WHEN flagged THEN 'excluded' ELSE 'unit' END AS row,
+           CASE WHEN flagged THEN {rank(Exclusion.DOUBTFUL_OR_FICTITIOUS_IDENTITY)} WHEN status = 'QUAL' THEN 0
+                ELSE {rank(Exclusion.IDENTITY_NOT_QUALIFIED)} END AS rank
+    FROM units
+)"""
 
 
 def _messages(channel: str) -> str:
@@ -58,14 +71,15 @@ units AS (
            coalesce(bool_or(m.to_health_correspondent), FALSE) AS to_correspondent,
            coalesce(bool_or(m.to_health_correspondent AND m.has_cda_xdm), FALSE) AS with_document
     FROM active a LEFT JOIN msgs m ON m.patient_pseudonym = a.patient GROUP BY a.patient, a.emergency_only
-)
-SELECT 'excluded' AS row, {rank(Exclusion.EMERGENCY_ONLY)} AS rank, count(*) AS n FROM units WHERE emergency_only
-UNION ALL
-SELECT 'unit', CASE WHEN sent = 0 THEN {rank(Exclusion.NO_MSS_PRO_MESSAGE)}
-                    WHEN NOT to_correspondent THEN {rank(Exclusion.MSS_NOT_TO_CORRESPONDENT)}
-                    WHEN NOT with_document THEN {rank(Exclusion.MSS_WITHOUT_CDA_DOCUMENT)} ELSE 0 END, count(*)
-FROM units WHERE NOT emergency_only GROUP BY 2
-"""
+),
+judged AS (
+    SELECT patient, CASE WHEN emergency_only THEN 'excluded' ELSE 'unit' END AS row,
+           CASE WHEN emergency_only THEN {rank(Exclusion.EMERGENCY_ONLY)}
+                WHEN sent = 0 THEN {rank(Exclusion.NO_MSS_PRO_MESSAGE)}
+                WHEN NOT to_correspondent THEN {rank(Exclusion.MSS_NOT_TO_CORRESPONDENT)}
+                WHEN NOT with_document THEN {rank(Exclusion.MSS_WITHOUT_CDA_DOCUMENT)} ELSE 0 END AS rank
+    FROM units
+)"""
 
 _MES_MESSAGING = f"""
 WITH {_CONTACTS}, {_messages("CITOYENNE")},
@@ -74,26 +88,48 @@ units AS (
            coalesce(bool_and(m.attachment_ins_qualified IS FALSE), FALSE) AS only_unqualified_attachments
     FROM active a LEFT JOIN msgs m ON m.patient_pseudonym = a.patient
     GROUP BY a.patient, a.emergency_only, a.eligible
-)
-SELECT 'excluded' AS row, {rank(Exclusion.EMERGENCY_ONLY)} AS rank, count(*) AS n FROM units WHERE emergency_only
-UNION ALL
-SELECT 'excluded', {rank(Exclusion.NOT_ELIGIBLE_PATHWAY)}, count(*) FROM units WHERE NOT emergency_only AND NOT eligible
-UNION ALL
-SELECT 'unit', CASE WHEN received = 0 THEN {rank(Exclusion.NO_MES_MESSAGE)}
-                    WHEN only_unqualified_attachments THEN {rank(Exclusion.ATTACHMENT_WITHOUT_QUALIFIED_INS)}
-                    ELSE 0 END, count(*)
-FROM units WHERE NOT emergency_only AND eligible GROUP BY 2
-"""
+),
+judged AS (
+    SELECT patient, CASE WHEN emergency_only OR NOT eligible THEN 'excluded' ELSE 'unit' END AS row,
+           CASE WHEN emergency_only THEN {rank(Exclusion.EMERGENCY_ONLY)}
+                WHEN NOT eligible THEN {rank(Exclusion.NOT_ELIGIBLE_PATHWAY)}
+                WHEN received = 0 THEN {rank(Exclusion.NO_MES_MESSAGE)}
+                WHEN only_unqualified_attachments THEN {rank(Exclusion.ATTACHMENT_WITHOUT_QUALIFIED_INS)}
+                ELSE 0 END AS rank
+    FROM units
+)"""
+
+
+def _tallied(judgement: str, dimension: Dimension | None) -> str:
+    """The judgements counted in total, or in each stratum of the patients' contacts."""
+    if dimension is None:
+        return f"{judgement}\nSELECT NULL::text AS stratum, row, rank, count(*) AS n FROM judged GROUP BY 2, 3"
+    return f"""{judgement},
+patient_strata AS (SELECT DISTINCT patient, {stratum_sql(dimension, "site", "unit")} AS stratum FROM contacts)
+SELECT ps.stratum, j.row, j.rank, count(*) AS n
+FROM judged j JOIN patient_strata ps ON ps.patient = j.patient GROUP BY 1, 2, 3"""
 
 
 async def count_patient_indicator_sql(connection: asyncpg.Connection, entity: LegalEntity, month: Period,
                                       as_of: datetime, indicator_id: str) -> Counting:
+    return counting_from_rows(await _fetch(connection, entity, month, as_of, indicator_id, None), Unit.PATIENT)
+
+
+async def count_patient_indicator_strata_sql(connection: asyncpg.Connection, entity: LegalEntity, month: Period,
+                                             as_of: datetime, indicator_id: str,
+                                             dimension: Dimension) -> dict[str | None, Counting]:
+    return countings_by_stratum(await _fetch(connection, entity, month, as_of, indicator_id, dimension), Unit.PATIENT)
+
+
+async def _fetch(connection: asyncpg.Connection, entity: LegalEntity, month: Period, as_of: datetime,
+                 indicator_id: str, dimension: Dimension | None) -> list[asyncpg.Record]:
     parameters: list[object] = [entity.finess_ej, as_of, month.starts_at, month.ends_at]
     extra: list[object]
     if indicator_id == "P1.O1":
-        sql, extra = _QUALIFIED_INS, [month.label]
+        judgement, extra = _QUALIFIED_INS, [month.label]
     elif indicator_id == "P1.O7":
-        sql, extra = _MSS_PRO, []
+        judgement, extra = _MSS_PRO, []
     else:
-        sql, extra = _MES_MESSAGING, [entity.policies.eligibility is Eligibility.ALL_PATIENTS]
-    return counting_from_rows(await connection.fetch(sql, *parameters, *extra), Unit.PATIENT)
+        judgement, extra = _MES_MESSAGING, [entity.policies.eligibility is Eligibility.ALL_PATIENTS]
+    rows: list[asyncpg.Record] = await connection.fetch(_tallied(judgement, dimension), *parameters, *extra)
+    return rows

@@ -10,10 +10,12 @@ import asyncpg
 
 from adapters.persistence.indicator_sql import (
     counting_from_rows,
+    countings_by_stratum,
     group_failure_sql,
     in_list,
     month_patients_sql,
     rank,
+    stratum_sql,
     unit_rank_sql,
 )
 from adapters.persistence.latest_state import latest_records_sql
@@ -21,14 +23,19 @@ from adapters.persistence.pg_stays_sql import STAYS_SQL
 from domain.indicators.catalogue import Exclusion, IndicatorDefinition, Unit
 from domain.indicators.counting import Counting
 from domain.indicators.document_eligibility import feeding_deadline
+from domain.indicators.strata import Dimension
 from domain.periods import Period
 from domain.referential import CountingUnit, LegalEntity, MesMode
 from domain.submissions.record_kinds import RecordKind
 
 
-def _counting_sql(definition: IndicatorDefinition, by_patient: bool, exact_mes: bool) -> str:
+def _counting_sql(definition: IndicatorDefinition, by_patient: bool, exact_mes: bool,
+                  dimension: Dimension | None) -> str:
     """Parameters: $1 entity, $2 as-of, $3 first day of the month, $4 month label, $5 feeding
-    deadline, $6 DataMatrix required."""
+    deadline, $6 DataMatrix required. A stay counts in the stratum of its last encounter; a patient
+    unit is formed in each stratum from the patient's stays there (D17)."""
+    stratum = stratum_sql(dimension, "last_site", "last_unit")
+    stay_stratum = stratum_sql(dimension, "p.last_site", "p.last_unit")
     codes = in_list(definition.type_codes)
     with_prescription = f"EXISTS (SELECT 1 FROM linked l WHERE l.stay_id = s.stay_id AND l.type_code IN ({codes}))"
     population = {"P1.O3": "s.surgical", "P1.O2.ODS": with_prescription}.get(definition.id, "TRUE")
@@ -57,27 +64,42 @@ population AS (
     WHERE {population}
 ),
 units AS (
-    SELECT {"p.patient::text" if by_patient else "p.stay_id"} AS unit_id,
+    SELECT {stay_stratum} AS stratum, {"p.patient::text" if by_patient else "p.stay_id"} AS unit_id,
            {of_type} AS of_type, {best} AS best, {furthest} AS furthest
     FROM population p LEFT JOIN linked l ON l.stay_id = p.stay_id
     WHERE NOT p.without_profile
-    GROUP BY 1
+    GROUP BY 1, 2
 )
-SELECT 'unit' AS row, {unit_rank_sql("of_type", "best", "furthest")} AS rank, count(*) AS n FROM units GROUP BY 2
+SELECT stratum, 'unit' AS row, {unit_rank_sql("of_type", "best", "furthest")} AS rank, count(*) AS n
+FROM units GROUP BY 1, 3
 UNION ALL
-SELECT 'excluded', {rank(Exclusion.NO_MES_PROFILE)}, count(*) FROM population WHERE without_profile
+SELECT {stratum}, 'excluded', {rank(Exclusion.NO_MES_PROFILE)}, count(*) FROM population WHERE without_profile
+GROUP BY 1
 UNION ALL
-SELECT 'excluded', CASE rejection WHEN 'had_minor' THEN {rank(Exclusion.HAD_MINOR)}
+SELECT {stratum}, 'excluded', CASE rejection WHEN 'had_minor' THEN {rank(Exclusion.HAD_MINOR)}
                                   ELSE {rank(Exclusion.HAD_SHORTER_THAN_8_DAYS)} END, count(*)
-FROM stays WHERE rejection IN ('had_minor', 'had_shorter_than_8_days') AND exit_month = $3::date GROUP BY 2
+FROM stays WHERE rejection IN ('had_minor', 'had_shorter_than_8_days') AND exit_month = $3::date GROUP BY 1, 3
 """
 
 
 async def count_stay_indicator_sql(connection: asyncpg.Connection, entity: LegalEntity, month: Period,
                                    as_of: datetime, definition: IndicatorDefinition) -> Counting:
+    rows, unit = await _fetch(connection, entity, month, as_of, definition, None)
+    return counting_from_rows(rows, unit)
+
+
+async def count_stay_indicator_strata_sql(connection: asyncpg.Connection, entity: LegalEntity, month: Period,
+                                          as_of: datetime, definition: IndicatorDefinition,
+                                          dimension: Dimension) -> dict[str | None, Counting]:
+    rows, unit = await _fetch(connection, entity, month, as_of, definition, dimension)
+    return countings_by_stratum(rows, unit)
+
+
+async def _fetch(connection: asyncpg.Connection, entity: LegalEntity, month: Period, as_of: datetime,
+                 definition: IndicatorDefinition, dimension: Dimension | None) -> tuple[list[asyncpg.Record], Unit]:
     policies = entity.policies
     by_patient = policies.unit_override.get(definition.id) is CountingUnit.PATIENTS
-    sql = _counting_sql(definition, by_patient, policies.mes_mode is MesMode.EXACT)
+    sql = _counting_sql(definition, by_patient, policies.mes_mode is MesMode.EXACT, dimension)
     rows = await connection.fetch(sql, entity.finess_ej, as_of, month.first_day, month.label,
                                   feeding_deadline(month, policies.feeding_grace_months), policies.require_datamatrix)
-    return counting_from_rows(rows, Unit.PATIENT if by_patient else Unit.STAY)
+    return rows, Unit.PATIENT if by_patient else Unit.STAY

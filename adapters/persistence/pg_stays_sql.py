@@ -1,6 +1,7 @@
 """The stay policy (indicators.md §3, D5–D8) as one set-based SQL query over the latest state of
 an entity's encounters; the domain's `build_stays` is its reference and a property test holds
-them equal. Each row is a stay, or a rejected candidate with its `rejection`.
+them equal. Each row is a stay, or a rejected candidate with its `rejection`, with the site and
+unit of its last encounter (its stratum, D17).
 
 Parameters: $1 the legal entity, $2 the as-of instant.
 """
@@ -29,7 +30,8 @@ singles AS (
                 WHEN activity = '{Activity.HAD.value}' AND discharged_at IS NOT NULL
                      AND (discharged_at AT TIME ZONE {_PARIS})::date - (admitted_at AT TIME ZONE {_PARIS})::date
                          < {HAD_MINIMUM_DAYS}
-                THEN 'had_shorter_than_8_days' END AS rejection
+                THEN 'had_shorter_than_8_days' END AS rejection,
+           finess_et AS last_site, unit AS last_unit
     FROM enc
     WHERE kind = 'HOSPITALISATION' AND activity <> 'URGENCES'
       AND NOT (activity = 'PSY' AND stay_group_id IS NOT NULL)
@@ -42,13 +44,15 @@ psy_groups AS (
            CASE WHEN bool_and(discharged_at IS NOT NULL)
                 THEN date_trunc('month', max(discharged_at) AT TIME ZONE {_PARIS})::date END AS exit_month,
            array_agg(encounter_id) AS encounter_ids, stay_group_id AS group_id,
-           bool_or(coalesce(surgical_act, false)) AS surgical, NULL AS rejection
+           bool_or(coalesce(surgical_act, false)) AS surgical, NULL AS rejection,
+           (array_agg(finess_et ORDER BY coalesce(discharged_at, admitted_at) DESC, encounter_id DESC))[1] AS last_site,
+           (array_agg(unit ORDER BY coalesce(discharged_at, admitted_at) DESC, encounter_id DESC))[1] AS last_unit
     FROM enc
     WHERE activity = 'PSY' AND stay_group_id IS NOT NULL AND kind <> 'PASSAGE'
     GROUP BY stay_group_id
 ),
 sessions AS (
-    SELECT patient_pseudonym AS patient, activity, encounter_id, admitted_at,
+    SELECT patient_pseudonym AS patient, activity, encounter_id, admitted_at, finess_et, unit,
            coalesce(surgical_act, false) AS surgical, (admitted_at AT TIME ZONE {_PARIS})::date AS day,
            CASE activity {_WINDOW_MONTHS} END AS months
     FROM enc WHERE kind = 'SEANCE' AND activity IN ({_SERIES})
@@ -72,7 +76,9 @@ series AS (
            (a.anchor + make_interval(months => a.months))::timestamp AT TIME ZONE {_PARIS} AS exit_at,
            date_trunc('month', (a.anchor + make_interval(months => a.months))::date - 1)::date AS exit_month,
            array_agg(s.encounter_id) AS encounter_ids, NULL AS group_id, bool_or(s.surgical) AS surgical,
-           CASE WHEN count(*) < {SERIES_MINIMUM_SESSIONS} THEN 'series_fewer_than_3_sessions' END AS rejection
+           CASE WHEN count(*) < {SERIES_MINIMUM_SESSIONS} THEN 'series_fewer_than_3_sessions' END AS rejection,
+           (array_agg(s.finess_et ORDER BY s.admitted_at DESC, s.encounter_id DESC))[1] AS last_site,
+           (array_agg(s.unit ORDER BY s.admitted_at DESC, s.encounter_id DESC))[1] AS last_unit
     FROM anchored a JOIN numbered s ON s.patient = a.patient AND s.activity = a.activity AND s.rn = a.rn
     GROUP BY s.patient, s.activity, a.anchor, a.months
 )

@@ -1,9 +1,11 @@
 """The raw outcome of counting one indicator: numerator, denominator, and why units dropped out."""
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from domain.indicators.catalogue import Exclusion, Unit
+from domain.indicators.strata import Dimension, Stratum
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,25 +17,39 @@ class Counting:
 
 
 class Tally:
-    """Accumulates one counting: each unit is counted in the numerator or under one exclusion."""
+    """Accumulates one counting: each unit is counted in the numerator or under one exclusion,
+    in the total and in the strata (D17) it is attributed to."""
 
     def __init__(self, unit: Unit) -> None:
         self.unit = unit
         self.numerator = 0
         self.denominator = 0
         self.excluded: Counter[Exclusion] = Counter()
+        self._strata: dict[Stratum, Tally] = {}
 
-    def exclude(self, reason: Exclusion) -> None:
+    def exclude(self, reason: Exclusion, strata: Iterable[Stratum] = ()) -> None:
         """A unit removed before the denominator (population rule)."""
         self.excluded[reason] += 1
+        for stratum in strata:
+            self.stratum(stratum).exclude(reason)
 
-    def judge(self, failure: Exclusion | None) -> None:
+    def judge(self, failure: Exclusion | None, strata: Iterable[Stratum] = ()) -> None:
         """A denominator unit: in the numerator when nothing failed, else under its failure."""
         self.denominator += 1
         if failure is None:
             self.numerator += 1
         else:
             self.excluded[failure] += 1
+        for stratum in strata:
+            self.stratum(stratum).judge(failure)
+
+    def stratum(self, stratum: Stratum) -> "Tally":
+        """The stratum's own tally, for units judged differently there than in the total."""
+        return self._strata.setdefault(stratum, Tally(self.unit))
+
+    def stratified(self, dimension: Dimension) -> dict[str | None, Counting]:
+        return {stratum.key: tally.counting() for stratum, tally in self._strata.items()
+                if stratum.dimension is dimension}
 
     def counting(self) -> Counting:
         order = list(Exclusion)

@@ -1,63 +1,81 @@
-"""P1.O1 (qualified INS), P1.O7 (MSSanté professionnelle) and P1.O8 (MES messaging): patients."""
+"""P1.O1 (qualified INS), P1.O7 (MSSanté professionnelle) and P1.O8 (MES messaging): patients.
+
+A patient is judged once for the entity and counted so in every stratum where they had contact
+in the month (D17).
+"""
 
 from collections import defaultdict
 
 from domain.indicators.catalogue import Exclusion, Unit
-from domain.indicators.counting import Counting, Tally
+from domain.indicators.counting import Tally
 from domain.indicators.entity_month import EntityMonth
-from domain.indicators.populations import active_file, emergency_only, occurs_in, overlaps, state_of
+from domain.indicators.populations import (
+    active_file,
+    contact_strata,
+    emergency_only,
+    occurs_in,
+    overlaps,
+    state_of,
+)
+from domain.indicators.strata import Stratum
 from domain.periods import Period
 from domain.records import Channel, IdentityStatus, Message
 from domain.referential import Eligibility
 
 
-def count_qualified_ins(data: EntityMonth) -> Counting:
+def tally_qualified_ins(data: EntityMonth) -> Tally:
     """Active-file patients without doubtful or fictitious identity; qualified at month end (D3, D4)."""
     tally = Tally(Unit.PATIENT)
+    strata = contact_strata(data.encounters, data.consultations, data.month)
     for patient in sorted(active_file(data.encounters, data.consultations, data.month)):
         state = state_of(data.patients, patient)
         if state.doubtful or state.fictitious:
-            tally.exclude(Exclusion.DOUBTFUL_OR_FICTITIOUS_IDENTITY)
+            tally.exclude(Exclusion.DOUBTFUL_OR_FICTITIOUS_IDENTITY, strata[patient])
         else:
-            tally.judge(None if state.identity_status is IdentityStatus.QUAL else Exclusion.IDENTITY_NOT_QUALIFIED)
-    return tally.counting()
+            tally.judge(None if state.identity_status is IdentityStatus.QUAL else Exclusion.IDENTITY_NOT_QUALIFIED,
+                        strata[patient])
+    return tally
 
 
-def count_mss_pro(data: EntityMonth) -> Counting:
+def tally_mss_pro(data: EntityMonth) -> Tally:
     """Cared-for patients with a CDA document in an XDM envelope sent by MSSanté professionnelle
     to a health correspondent in the month; no MES-profile filter, no INS requirement."""
     tally = Tally(Unit.PATIENT)
     messages = _messages_of_month(data.messages, data.month, Channel.PRO)
-    for patient in sorted(_cared_for(data, tally)):
-        tally.judge(_mss_pro_failure(messages.get(patient, [])))
-    return tally.counting()
+    strata = contact_strata(data.encounters, data.consultations, data.month)
+    for patient in sorted(_cared_for(data, tally, strata)):
+        tally.judge(_mss_pro_failure(messages.get(patient, [])), strata[patient])
+    return tally
 
 
-def count_mes_messaging(data: EntityMonth) -> Counting:
+def tally_mes_messaging(data: EntityMonth) -> Tally:
     """Eligible cared-for patients who received a MES message in the month; an attachment must
     carry the qualified INS (a message without attachment counts)."""
     tally = Tally(Unit.PATIENT)
     messages = _messages_of_month(data.messages, data.month, Channel.CITOYENNE)
     eligible = _eligible_pathway_patients(data)
-    for patient in sorted(_cared_for(data, tally)):
+    strata = contact_strata(data.encounters, data.consultations, data.month)
+    for patient in sorted(_cared_for(data, tally, strata)):
         if data.entity.policies.eligibility is Eligibility.FLAGGED and patient not in eligible:
-            tally.exclude(Exclusion.NOT_ELIGIBLE_PATHWAY)
-            continue
-        received = messages.get(patient, [])
-        if not received:
-            tally.judge(Exclusion.NO_MES_MESSAGE)
-        elif all(message.attachment_ins_qualified is False for message in received):
-            tally.judge(Exclusion.ATTACHMENT_WITHOUT_QUALIFIED_INS)
+            tally.exclude(Exclusion.NOT_ELIGIBLE_PATHWAY, strata[patient])
         else:
-            tally.judge(None)
-    return tally.counting()
+            tally.judge(_mes_message_failure(messages.get(patient, [])), strata[patient])
+    return tally
 
 
-def _cared_for(data: EntityMonth, tally: Tally) -> set[str]:
+def _mes_message_failure(received: list[Message]) -> Exclusion | None:
+    if not received:
+        return Exclusion.NO_MES_MESSAGE
+    if all(message.attachment_ins_qualified is False for message in received):
+        return Exclusion.ATTACHMENT_WITHOUT_QUALIFIED_INS
+    return None
+
+
+def _cared_for(data: EntityMonth, tally: Tally, strata: dict[str, set[Stratum]]) -> set[str]:
     """The active file without emergency-only patients, who are counted as excluded (D3)."""
     emergency = emergency_only(data.encounters, data.consultations, data.month)
-    for _ in emergency:
-        tally.exclude(Exclusion.EMERGENCY_ONLY)
+    for patient in emergency:
+        tally.exclude(Exclusion.EMERGENCY_ONLY, strata[patient])
     return active_file(data.encounters, data.consultations, data.month) - emergency
 
 

@@ -1,7 +1,9 @@
 """Patient populations of a month (decisions D3 and D4, and the MES-profile rule of §4)."""
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
+from domain.indicators.strata import Stratum, strata_of
 from domain.periods import Period
 from domain.records import Consultation, Encounter, EncounterKind, IdentityStatus, MesStatus, PatientState
 
@@ -25,6 +27,19 @@ def active_file(encounters: Iterable[Encounter], consultations: Iterable[Consult
     patients = {encounter.patient for encounter in encounters if overlaps(encounter, month)}
     patients.update(consultation.patient for consultation in consultations if occurs_in(consultation, month))
     return patients
+
+
+def contact_strata(encounters: Iterable[Encounter], consultations: Iterable[Consultation],
+                   month: Period) -> dict[str, set[Stratum]]:
+    """Every site and care unit where each active-file patient had contact in the month (D17)."""
+    strata: dict[str, set[Stratum]] = defaultdict(set)
+    for encounter in encounters:
+        if overlaps(encounter, month):
+            strata[encounter.patient].update(strata_of(encounter.site, encounter.unit))
+    for consultation in consultations:
+        if occurs_in(consultation, month):
+            strata[consultation.patient].update(strata_of(consultation.site, None))
+    return strata
 
 
 def emergency_only(encounters: Iterable[Encounter], consultations: Iterable[Consultation], month: Period) -> set[str]:

@@ -6,11 +6,12 @@ from datetime import datetime
 from decimal import Decimal
 
 from domain.indicators.catalogue import CATALOGUE, Exclusion, IndicatorDefinition, Unit
-from domain.indicators.counting import Counting, MonthCounting
-from domain.indicators.document_indicators import count_consultation_reports, count_reports
+from domain.indicators.counting import Counting, MonthCounting, Tally
+from domain.indicators.document_indicators import tally_consultation_reports, tally_reports
 from domain.indicators.entity_month import EntityMonth
-from domain.indicators.patient_indicators import count_mes_messaging, count_mss_pro, count_qualified_ins
-from domain.indicators.stay_indicators import count_stay_indicator
+from domain.indicators.patient_indicators import tally_mes_messaging, tally_mss_pro, tally_qualified_ins
+from domain.indicators.stay_indicators import tally_stay_indicator
+from domain.indicators.strata import Dimension
 from domain.indicators.targets import (
     Status,
     TargetReferential,
@@ -26,17 +27,20 @@ from domain.stays import STAY_POLICY_VERSION
 
 HAD_NO_ODS = "HAD_NO_ODS"
 
-_COUNTERS: Mapping[str, Callable[[EntityMonth, IndicatorDefinition], Counting]] = {
-    "P1.O1": lambda data, _: count_qualified_ins(data),
-    "P1.O2.LDL": count_stay_indicator,
-    "P1.O2.ODS": count_stay_indicator,
-    "P1.O3": count_stay_indicator,
-    "P1.O4": count_consultation_reports,
-    "P1.O5": count_reports,
-    "P1.O6": count_reports,
-    "P1.O7": lambda data, _: count_mss_pro(data),
-    "P1.O8": lambda data, _: count_mes_messaging(data),
+_TALLIES: Mapping[str, Callable[[EntityMonth, IndicatorDefinition], Tally]] = {
+    "P1.O1": lambda data, _: tally_qualified_ins(data),
+    "P1.O2.LDL": tally_stay_indicator,
+    "P1.O2.ODS": tally_stay_indicator,
+    "P1.O3": tally_stay_indicator,
+    "P1.O4": tally_consultation_reports,
+    "P1.O5": tally_reports,
+    "P1.O6": tally_reports,
+    "P1.O7": lambda data, _: tally_mss_pro(data),
+    "P1.O8": lambda data, _: tally_mes_messaging(data),
 }
+
+StrataCountings = dict[str, dict[str | None, Counting]]
+"""By indicator id, then stratum key; a stratum where an indicator has no unit is absent from it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +79,19 @@ def compute_month(data: EntityMonth, referential: TargetReferential) -> tuple[In
     """The reference computation: counts with the domain's own code, then judges."""
     context = JudgingContext(data.entity, data.month, data.as_of, _prescription_produced(data),
                              data.mss_equipment_rate)
-    return tuple(judge_indicator(context, definition, referential, _COUNTERS[definition.id](data, definition))
+    return tuple(judge_indicator(context, definition, referential, count_indicator(data, definition.id))
                  for definition in CATALOGUE.values())
+
+
+def count_indicator(data: EntityMonth, indicator_id: str) -> Counting:
+    """The reference counting of one indicator."""
+    return _TALLIES[indicator_id](data, CATALOGUE[indicator_id]).counting()
+
+
+def count_strata(data: EntityMonth, dimension: Dimension) -> StrataCountings:
+    """The reference counting of the nine indicators in each stratum of `dimension` (D17)."""
+    return {definition.id: _TALLIES[definition.id](data, definition).stratified(dimension)
+            for definition in CATALOGUE.values()}
 
 
 def judge_month(entity: LegalEntity, month: Period, as_of: datetime, referential: TargetReferential,

@@ -1,36 +1,20 @@
 """The SQL engine gives the hand-computed figures of the unit scenario, result by result."""
 
-import uuid
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.pg_indicator_engine import PgIndicatorEngine
-from domain.indicators.entity_month import EntityMonth
 from domain.indicators.results import compute_month
 from domain.indicators.targets import target_referential
 from tests.support.database import EMPTY_ALL_TABLES
-from tests.support.stored_records import store_month
+from tests.support.stored_records import store_month, with_uuid_patients
 from tests.unit.test_indicator_scenario import MARCH
 
 
-def _with_uuid_patients(month: EntityMonth) -> EntityMonth:
-    """The scenario names its patients pA…pF; stored pseudonyms are UUIDs."""
-    ids = {name: str(uuid.uuid5(uuid.NAMESPACE_OID, name)) for name in ("pA", "pB", "pC", "pD", "pE", "pF")}
-    return replace(
-        month,
-        patients={ids[name]: replace(state, patient=ids[name]) for name, state in month.patients.items()},
-        encounters=tuple(replace(e, patient=ids[e.patient]) for e in month.encounters),
-        consultations=tuple(replace(c, patient=ids[c.patient]) for c in month.consultations),
-        documents=tuple(replace(d, patient=ids[d.patient]) for d in month.documents),
-        messages=tuple(replace(m, patient=ids[m.patient]) for m in month.messages),
-    )
-
-
 async def test_the_sql_engine_gives_the_scenario_figures(engine: AsyncEngine) -> None:
-    month = _with_uuid_patients(MARCH)
+    month = with_uuid_patients(MARCH)
     async with engine.begin() as connection:
         await connection.execute(text(EMPTY_ALL_TABLES))
         raw = (await connection.get_raw_connection()).driver_connection

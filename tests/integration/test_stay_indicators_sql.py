@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.persistence.pg_stay_indicator_counts import count_stay_indicator_sql
 from domain.indicators.catalogue import CATALOGUE
 from domain.indicators.entity_month import EntityMonth
-from domain.indicators.stay_indicators import count_stay_indicator
+from domain.indicators.results import count_indicator
 from domain.periods import PARIS, Period
 from domain.records import (
     Activity,
@@ -176,7 +176,7 @@ async def test_stay_indicators_in_sql_equal_the_domain(engine: AsyncEngine, mont
         for measured in (month, replace(month, month=Period(2025, 6), patients={})):
             for indicator in ("P1.O2.LDL", "P1.O2.ODS", "P1.O3"):
                 definition = CATALOGUE[indicator]
-                expected = count_stay_indicator(measured, definition)
+                expected = count_indicator(measured, definition.id)
                 counted = await count_stay_indicator_sql(raw, measured.entity, measured.month, measured.as_of,  # type: ignore[arg-type]
                                                          definition)
                 assert counted == expected, (indicator, measured.month)

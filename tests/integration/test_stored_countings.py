@@ -13,13 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.persistence.pg_indicator_results import PgIndicatorResults
 from domain.indicators.results import compute_month, judge_month
 from domain.indicators.targets import target_referential
-from tests.integration.test_indicator_engine import _with_uuid_patients
 from tests.support.database import EMPTY_ALL_TABLES
 from tests.support.referential import ENTITY_B
-from tests.support.stored_records import store_month
+from tests.support.stored_records import store_month, with_uuid_patients
 from tests.unit.test_indicator_scenario import MARCH
 
-MONTH = _with_uuid_patients(MARCH)
+MONTH = with_uuid_patients(MARCH)
 RECEIVED = datetime(2025, 4, 1, tzinfo=UTC)
 FIRST_READ = datetime(2025, 4, 2, tzinfo=UTC)
 # The scenario's first record instant after FIRST_READ: a stay discharged on 2 April, 11:00 Paris.

@@ -3,12 +3,14 @@ the SQL counting and the domain's reference computation can be run on the very s
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 import asyncpg
 
 from adapters.persistence.tables import record_table_name, storage_columns
+from domain.indicators.entity_month import EntityMonth
 from domain.records import Consultation, Document, Encounter, Message, PatientState
 from domain.submissions.record_kinds import RecordKind
 
@@ -55,3 +57,16 @@ async def store_month(
         rows = [(submission_id, line, *row) for line, row in enumerate(_rows(kind, records), start=2)]
         await connection.copy_records_to_table(record_table_name(kind), records=rows,
                                                columns=["submission_id", "line_no", *storage_columns(kind)])
+
+
+def with_uuid_patients(month: EntityMonth) -> EntityMonth:
+    """The unit scenario names its patients pA…pF; stored pseudonyms are UUIDs."""
+    ids = {name: str(uuid.uuid5(uuid.NAMESPACE_OID, name)) for name in ("pA", "pB", "pC", "pD", "pE", "pF")}
+    return replace(
+        month,
+        patients={ids[name]: replace(state, patient=ids[name]) for name, state in month.patients.items()},
+        encounters=tuple(replace(e, patient=ids[e.patient]) for e in month.encounters),
+        consultations=tuple(replace(c, patient=ids[c.patient]) for c in month.consultations),
+        documents=tuple(replace(d, patient=ids[d.patient]) for d in month.documents),
+        messages=tuple(replace(m, patient=ids[m.patient]) for m in month.messages),
+    )
