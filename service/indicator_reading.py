@@ -8,9 +8,12 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.persistence.pg_indicator_engine import PgIndicatorEngine
 from adapters.persistence.pg_indicator_results import PgIndicatorResults, StoredCounting
 from adapters.persistence.pg_referential_store import PgReferentialStore
-from domain.indicators.results import IndicatorResult, judge_month
+from domain.indicators.counting import MonthCounting
+from domain.indicators.results import IndicatorResult, judge_month, judge_strata
+from domain.indicators.strata import Dimension
 from domain.indicators.targets import TargetReferential
 from domain.indicators.warnings import (
     DataWarning,
@@ -30,8 +33,8 @@ class MonthResults:
     month: Period
     entity: LegalEntity
     results: tuple[IndicatorResult, ...]
-    counted_as_of: datetime
-    patients_missing_from_file: int  # the instant the stored counting was made for (at or before the asked one)
+    counted_as_of: datetime  # the instant the stored counting was made for (at or before the asked one)
+    counted: MonthCounting
 
 
 class IndicatorReading:
@@ -60,6 +63,13 @@ class IndicatorReading:
         return [_judged(month, entity, self.as_of, self._targets, stored[entity.finess_ej])
                 for entity in sorted(members, key=lambda member: member.finess_ej)]
 
+    async def strata(self, read: MonthResults, dimension: Dimension) -> dict[str | None, tuple[IndicatorResult, ...]]:
+        """The month's results by site or care unit (D17), counted on request: strata serve
+        diagnosis, so they are not stored."""
+        raw = (await self._connection.get_raw_connection()).driver_connection
+        strata = await PgIndicatorEngine(raw).count_strata(read.entity, read.month, self.as_of, dimension)  # type: ignore[arg-type]
+        return judge_strata(read.entity, read.month, self.as_of, self._targets, read.counted, strata)
+
     async def months(self, finess_ej: str, first: Period, last: Period) -> list[MonthResults]:
         months = []
         month = first
@@ -79,7 +89,7 @@ class IndicatorReading:
                 history.setdefault(result.indicator_id, []).append(result)
         kinds = await self._kinds_received(read.entity.finess_ej, read.month)
         return (result_warnings(read.results) + missing_kinds(kinds)
-                + missing_patients_warning(read.patients_missing_from_file)
+                + missing_patients_warning(read.counted.patients_missing_from_file)
                 + flow_breaks_of_month(read.results, history, thresholds))
 
     async def _kinds_received(self, finess_ej: str, month: Period) -> list[RecordKind]:
@@ -93,4 +103,4 @@ class IndicatorReading:
 def _judged(month: Period, entity: LegalEntity, as_of: datetime, targets: TargetReferential,
             stored: StoredCounting) -> MonthResults:
     return MonthResults(month, entity, judge_month(entity, month, as_of, targets, stored.counted), stored.as_of,
-                        stored.counted.patients_missing_from_file)
+                        stored.counted)

@@ -102,6 +102,17 @@ def judge_month(entity: LegalEntity, month: Period, as_of: datetime, referential
                  for definition in CATALOGUE.values())
 
 
+def judge_strata(entity: LegalEntity, month: Period, as_of: datetime, referential: TargetReferential,
+                 counted: MonthCounting, strata: StrataCountings) -> dict[str | None, tuple[IndicatorResult, ...]]:
+    """Each stratum's countings judged as the entity's are (applicability, weighting, target), in
+    the catalogue's order; `counted` is the entity's month, whose facts decide applicability."""
+    context = JudgingContext(entity, month, as_of, counted.prescription_produced)
+    keys = {key for by_stratum in strata.values() for key in by_stratum}
+    return {key: tuple(judge_indicator(context, definition, referential, strata[definition.id][key])
+                       for definition in CATALOGUE.values() if key in strata.get(definition.id, {}))
+            for key in keys}
+
+
 def judge_indicator(context: JudgingContext, definition: IndicatorDefinition, referential: TargetReferential,
                     counting: Counting) -> IndicatorResult:
     """Applicability, weighting, target and status of one counting (§6, D10, D11, D13, D14, D18)."""

@@ -14,6 +14,7 @@ from domain.errors import NotFound
 from domain.indicators.catalogue import CATALOGUE
 from domain.indicators.justification import calculation_details_fr, stay_notion_fr
 from domain.indicators.results import IndicatorResult
+from domain.indicators.strata import Dimension
 from domain.indicators.targets import DEFAULT_REFERENTIAL, target_referential
 from domain.indicators.warnings import DataWarning
 from domain.periods import Period
@@ -21,7 +22,14 @@ from domain.referential import LegalEntity
 from domain.stays import STAY_POLICY_VERSION
 from service.indicator_reading import IndicatorReading
 from service.runtime import Runtime
-from service.schemas.indicators import DataWarningView, EntityMonthResultsView, ExplanationView, IndicatorResultView
+from service.schemas.indicators import (
+    DataWarningView,
+    EntityMonthResultsView,
+    EntityMonthStrataView,
+    ExplanationView,
+    IndicatorResultView,
+    StratumView,
+)
 from service.schemas.problems import READ_PROBLEMS
 from service.scope import entity_in_scope
 
@@ -56,6 +64,32 @@ class IndicatorController(Controller):
             referential_version=targets.version, stay_policy_version=STAY_POLICY_VERSION,
             results=[result_view(result) for result in read.results],
             warnings=[warning_view(warning) for warning in warnings],
+        )
+
+    @get("/indicators/strata", operation_id="getEntityMonthIndicatorStrata", responses=READ_PROBLEMS,
+         summary="The indicators of the entity and month by site or by care unit (D17), to find where feeding broke")
+    async def strata(
+        self, finess_ej: FromPath[str], period: FromPath[str], principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore], unit_of_work: NamedDependency[AsyncConnection],
+        runtime: NamedDependency[Runtime], by: Annotated[Dimension, QueryParameter(description="site or unit")],
+        as_of: AsOf = None, target_version: TargetVersion = DEFAULT_REFERENTIAL,
+    ) -> EntityMonthStrataView:
+        await entity_in_scope(referential, principal, finess_ej, Action.READ)
+        targets = target_referential(target_version)
+        month = Period.parse(period)
+        reading = IndicatorReading(unit_of_work, referential, targets, as_of or runtime.clock())
+        read = await reading.month(finess_ej, month)
+        if read is None:
+            raise NotFound(_UNDECLARED)
+        strata = await reading.strata(read, by)
+        names = ({site.finess_et: site.name for site in await referential.sites_of(finess_ej, month.last_day)}
+                 if by is Dimension.SITE else {})
+        return EntityMonthStrataView(
+            finess_ej=finess_ej, period=month.label, as_of=reading.as_of, by=by, referential_version=targets.version,
+            stay_policy_version=STAY_POLICY_VERSION,
+            strata=[StratumView(key=key, name=names.get(key) if key else None,
+                                results=[result_view(result) for result in strata[key]])
+                    for key in sorted(strata, key=lambda key: (key is None, key or ""))],
         )
 
     @get("/methodology", operation_id="getEntityMonthMethodology", responses=READ_PROBLEMS, media_type="text/plain",

@@ -5,6 +5,7 @@ from datetime import datetime
 import msgspec
 
 from domain.indicators.catalogue import Exclusion, Unit
+from domain.indicators.strata import Dimension
 from domain.indicators.targets import Status, Tier
 
 
@@ -48,6 +49,22 @@ class EntityMonthResultsView(msgspec.Struct, kw_only=True):
     stay_policy_version: str
     results: list[IndicatorResultView]
     warnings: list[DataWarningView]
+
+
+class StratumView(msgspec.Struct, kw_only=True):
+    key: str | None  # the site's FINESS or the care unit's code; null where the uploads did not give it
+    name: str | None  # the site's name (by site)
+    results: list[IndicatorResultView]  # the indicators with units in this stratum
+
+
+class EntityMonthStrataView(msgspec.Struct, kw_only=True):
+    finess_ej: str
+    period: str
+    as_of: datetime
+    by: Dimension
+    referential_version: str
+    stay_policy_version: str
+    strata: list[StratumView]  # by key, the stratum without key last
 
 
 class TrendMonthView(msgspec.Struct, kw_only=True):
