@@ -48,9 +48,12 @@ closed AS (
     SELECT * FROM stays s WHERE s.rejection IS NULL AND s.exit_at IS NOT NULL AND s.exit_at <= $2
       AND s.exit_month = $3::date
 ),
+stay_encounters AS (  -- unnested in the select list: a LATERAL join is a nested loop, and without
+    -- statistics (right after an upload) the planner rescanned every document for each stay
+    SELECT stay_id, unnest(encounter_ids) AS encounter_id FROM closed
+),
 linked AS (  -- three equi-joins (an OR would make the planner compare every pair)
-    SELECT s.stay_id, d.* FROM closed s CROSS JOIN LATERAL unnest(s.encounter_ids) AS e (encounter_id)
-    JOIN docs d ON d.encounter_id = e.encounter_id
+    SELECT e.stay_id, d.* FROM stay_encounters e JOIN docs d ON d.encounter_id = e.encounter_id
     UNION
     SELECT s.stay_id, d.* FROM closed s JOIN docs d ON d.stay_group_id = s.group_id WHERE s.rule = 'psy_group'
     UNION

@@ -1,0 +1,59 @@
+"""The counting queries never need a nested loop: right after an upload, before PostgreSQL has
+statistics, a nested loop over the stays rescanned every document for each stay (over 10
+minutes on the demo's largest member instead of 2 s)."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.persistence.pg_indicator_engine import PgIndicatorEngine
+from domain.indicators.strata import Dimension
+from tests.support.database import EMPTY_ALL_TABLES
+from tests.support.stored_records import store_month, with_uuid_patients
+from tests.unit.test_indicator_scenario import MARCH
+
+
+class PlanRecorder:
+    """Stands in for the engine's connection: plans each counting statement instead of running it."""
+
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._connection = connection
+        self.plans: list[str] = []
+
+    def transaction(self) -> Any:
+        return self._connection.transaction()
+
+    async def execute(self, sql: str, *arguments: Any) -> str:
+        return str(await self._connection.execute(sql, *arguments))
+
+    async def fetch(self, sql: str, *arguments: Any) -> list[Any]:
+        await self._plan(sql, arguments)
+        return []
+
+    async def fetchval(self, sql: str, *arguments: Any) -> None:
+        await self._plan(sql, arguments)
+
+    async def _plan(self, sql: str, arguments: tuple[Any, ...]) -> None:
+        rows = await self._connection.fetch("EXPLAIN " + sql, *arguments)
+        self.plans.append("\n".join(row[0] for row in rows))
+
+
+async def test_no_counting_plan_has_a_nested_loop(engine: AsyncEngine) -> None:
+    month = with_uuid_patients(MARCH)
+    async with engine.begin() as connection:
+        await connection.execute(text(EMPTY_ALL_TABLES))
+        raw = (await connection.get_raw_connection()).driver_connection
+        await store_month(raw, month.entity.finess_ej, month.month.label, datetime(2025, 4, 1, tzinfo=UTC),  # type: ignore[arg-type]
+                          patients=list(month.patients.values()), encounters=month.encounters,
+                          consultations=month.consultations, documents=month.documents, messages=month.messages)
+        recorder = PlanRecorder(raw)  # type: ignore[arg-type]
+        counting = PgIndicatorEngine(recorder)  # type: ignore[arg-type]
+        await counting.count(month.entity, month.month, month.as_of)
+        for dimension in Dimension:
+            await counting.count_strata(month.entity, month.month, month.as_of, dimension)
+        await counting.next_as_of_change(month.entity.finess_ej, month.as_of)
+    assert len(recorder.plans) == 1 + 9 + 1 + 2 * 9 + 1
+    assert [plan for plan in recorder.plans if "Nested Loop" in plan] == []
