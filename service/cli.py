@@ -31,12 +31,13 @@ def serve() -> None:
 
 @main.command()
 @click.option("--months", default=6, show_default=True, help="How many complete months to generate.")
-@click.option("--port", default=8000, show_default=True)
-def demo(months: int, port: int) -> None:
+@click.option("--port", type=int, default=None, help="Default: HOPEN2_PORT, else 8000.")
+def demo(months: int, port: int | None) -> None:
     """Start on the embedded database, load a synthetic demo GHT, and serve it."""
     from service.demo_loader import run_demo
 
-    settings = Settings(database_url=None, data_dir=Settings().data_dir / "demo", port=port)
+    configured = Settings()
+    settings = Settings(database_url=None, data_dir=configured.data_dir / "demo", port=port or configured.port)
     asyncio.run(run_demo(settings, months))
 
 
