@@ -2,6 +2,8 @@
 
 import asyncio
 import json
+import signal
+import sys
 from pathlib import Path
 
 import click
@@ -26,6 +28,7 @@ def main() -> None:
 def serve() -> None:
     """Serve the API (embedded PostgreSQL unless DATABASE_URL is set)."""
     settings = Settings()
+    _exit_on_sigterm()
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
 
 
@@ -38,6 +41,7 @@ def demo(months: int, port: int | None) -> None:
 
     configured = Settings()
     settings = Settings(database_url=None, data_dir=configured.data_dir / "demo", port=port or configured.port)
+    _exit_on_sigterm()
     asyncio.run(run_demo(settings, months))
 
 
@@ -105,3 +109,10 @@ def openapi(output: Path) -> None:
 def openapi_document() -> str:
     schema = create_app(Settings(database_url="postgresql://unused/unused")).openapi_schema.to_schema()
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def _exit_on_sigterm() -> None:
+    """Exit normally on SIGTERM (`docker stop`, systemd) once uvicorn has shut down: uvicorn
+    re-raises the signal to the handler it found, and the default one would kill the process
+    before the exit handlers stop the embedded PostgreSQL."""
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))

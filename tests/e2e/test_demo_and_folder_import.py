@@ -2,7 +2,6 @@
 and `hopen2 import`'s folder walk uploads in an order that lets links resolve."""
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from service.app import create_app
 from service.folder_import import ImportOutcome, declare_referential, folder_files, import_folder, upload_file
 from service.settings import Settings
 from tests.e2e.conftest import SECRET, issue_key
+from tests.support.network import free_port
 
 MONTHS = ["2025-01", "2025-02", "2025-03"]
 
@@ -26,9 +26,7 @@ async def served(database_url: str, engine: AsyncEngine, tmp_path: Path) -> Asyn
     """The app behind a real uvicorn on a free loopback port, and an admin client of it."""
     settings = Settings(database_url=database_url, data_dir=tmp_path / "data", pseudonymisation_secret=SECRET)
     app = create_app(settings, clock=lambda: datetime(2025, 4, 20, tzinfo=UTC))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     serving = asyncio.create_task(server.serve())
     while not server.started:  # noqa: ASYNC110 - uvicorn offers a flag, not an event
