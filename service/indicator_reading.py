@@ -42,7 +42,7 @@ class IndicatorReading:
                  targets: TargetReferential, as_of: datetime) -> None:
         self._connection = connection
         self._referential = referential
-        self._targets = targets
+        self.targets = targets
         self.as_of = as_of
 
     async def month(self, finess_ej: str, month: Period) -> MonthResults | None:
@@ -52,7 +52,7 @@ class IndicatorReading:
             return None
         raw = (await self._connection.get_raw_connection()).driver_connection
         stored = await PgIndicatorResults(raw).month_counting(entity, month, self.as_of)  # type: ignore[arg-type]
-        return _judged(month, entity, self.as_of, self._targets, stored)
+        return _judged(month, entity, self.as_of, self.targets, stored)
 
     async def ght_month(self, ght_id: str, month: Period) -> list[MonthResults]:
         """The GHT's active members at the month's end as known at the as-of instant (D19), by FINESS."""
@@ -60,7 +60,7 @@ class IndicatorReading:
                    if entity.ght_id == ght_id and entity.active]
         raw = (await self._connection.get_raw_connection()).driver_connection
         stored = await PgIndicatorResults(raw).month_countings(members, month, self.as_of)  # type: ignore[arg-type]
-        return [_judged(month, entity, self.as_of, self._targets, stored[entity.finess_ej])
+        return [_judged(month, entity, self.as_of, self.targets, stored[entity.finess_ej])
                 for entity in sorted(members, key=lambda member: member.finess_ej)]
 
     async def strata(self, read: MonthResults, dimension: Dimension) -> dict[str | None, tuple[IndicatorResult, ...]]:
@@ -68,7 +68,7 @@ class IndicatorReading:
         diagnosis, so they are not stored."""
         raw = (await self._connection.get_raw_connection()).driver_connection
         strata = await PgIndicatorEngine(raw).count_strata(read.entity, read.month, self.as_of, dimension)  # type: ignore[arg-type]
-        return judge_strata(read.entity, read.month, self.as_of, self._targets, read.counted, strata)
+        return judge_strata(read.entity, read.month, self.as_of, self.targets, read.counted, strata)
 
     async def months(self, finess_ej: str, first: Period, last: Period) -> list[MonthResults]:
         months = []

@@ -20,7 +20,7 @@ from domain.indicators.warnings import DataWarning
 from domain.periods import Period
 from domain.referential import LegalEntity
 from domain.stays import STAY_POLICY_VERSION
-from service.indicator_reading import IndicatorReading
+from service.indicator_reading import IndicatorReading, MonthResults
 from service.runtime import Runtime
 from service.schemas.indicators import (
     DataWarningView,
@@ -49,13 +49,9 @@ class IndicatorController(Controller):
         referential: NamedDependency[PgReferentialStore], unit_of_work: NamedDependency[AsyncConnection],
         runtime: NamedDependency[Runtime], as_of: AsOf = None, target_version: TargetVersion = DEFAULT_REFERENTIAL,
     ) -> EntityMonthResultsView:
-        await entity_in_scope(referential, principal, finess_ej, Action.READ)
-        targets = target_referential(target_version)
-        month = Period.parse(period)
-        reading = IndicatorReading(unit_of_work, referential, targets, as_of or runtime.clock())
-        read = await reading.month(finess_ej, month)
-        if read is None:
-            raise NotFound(_UNDECLARED)
+        reading, read = await _read_month(referential, principal, unit_of_work, finess_ej, period,
+                                          as_of or runtime.clock(), target_version)
+        month, targets = read.month, reading.targets
         thresholds = runtime.settings.flow_break_thresholds
         before = await reading.months(finess_ej, month.shifted(-thresholds.previous_months), month.shifted(-1))
         warnings = await reading.warnings(read, before, thresholds)
@@ -74,13 +70,9 @@ class IndicatorController(Controller):
         runtime: NamedDependency[Runtime], by: Annotated[Dimension, QueryParameter(description="site or unit")],
         as_of: AsOf = None, target_version: TargetVersion = DEFAULT_REFERENTIAL,
     ) -> EntityMonthStrataView:
-        await entity_in_scope(referential, principal, finess_ej, Action.READ)
-        targets = target_referential(target_version)
-        month = Period.parse(period)
-        reading = IndicatorReading(unit_of_work, referential, targets, as_of or runtime.clock())
-        read = await reading.month(finess_ej, month)
-        if read is None:
-            raise NotFound(_UNDECLARED)
+        reading, read = await _read_month(referential, principal, unit_of_work, finess_ej, period,
+                                          as_of or runtime.clock(), target_version)
+        month, targets = read.month, reading.targets
         strata = await reading.strata(read, by)
         names = ({site.finess_et: site.name for site in await referential.sites_of(finess_ej, month.last_day)}
                  if by is Dimension.SITE else {})
@@ -105,6 +97,18 @@ class IndicatorController(Controller):
         entity = await _entity_for(referential, finess_ej, month, as_of or runtime.clock())
         body = calculation_details_fr(entity, month, targets.version) + "\n\n" + stay_notion_fr(entity) + "\n"
         return Response(body, media_type="text/plain; charset=utf-8")
+
+
+async def _read_month(referential: PgReferentialStore, principal: Principal, unit_of_work: AsyncConnection,
+                      finess_ej: str, period: str, as_of: datetime,
+                      target_version: str) -> tuple[IndicatorReading, MonthResults]:
+    """The entity-month's judged results, once the principal may read the entity (404 otherwise)."""
+    await entity_in_scope(referential, principal, finess_ej, Action.READ)
+    reading = IndicatorReading(unit_of_work, referential, target_referential(target_version), as_of)
+    read = await reading.month(finess_ej, Period.parse(period))
+    if read is None:
+        raise NotFound(_UNDECLARED)
+    return reading, read
 
 
 async def _entity_for(referential: PgReferentialStore, finess_ej: str, month: Period, as_of: datetime) -> LegalEntity:

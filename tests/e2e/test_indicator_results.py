@@ -6,6 +6,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from tests.support.referential import ENTITY_A, ENTITY_B, SITE_A1
+from tests.support.uploads import upload_csv_files
 
 Client = AsyncTestClient[Litestar]
 BASE = f"/api/v1/legal-entities/{ENTITY_A}/periods/2025-03"
@@ -22,10 +23,7 @@ FILES = {
 
 
 async def _upload_all(client: Client, headers: dict) -> None:
-    for kind, content in FILES.items():
-        answer = await client.post(f"{BASE}/submissions/{kind}", content=content,
-                                   headers={**headers, "content-type": "text/csv"})
-        assert answer.status_code == 201, answer.text
+    await upload_csv_files(client, headers, ENTITY_A, "2025-03", FILES)
 
 
 async def test_results_give_each_indicator_with_its_explanation(client: Client, keys: dict) -> None:

@@ -4,6 +4,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from tests.support.referential import ENTITY_A, SITE_A1, SITE_A2
+from tests.support.uploads import upload_csv_files
 
 Client = AsyncTestClient[Litestar]
 BASE = f"/api/v1/legal-entities/{ENTITY_A}/periods/2025-03"
@@ -25,10 +26,7 @@ FILES = {
 
 
 async def _upload_all(client: Client, headers: dict) -> None:
-    for kind, content in FILES.items():
-        answer = await client.post(f"{BASE}/submissions/{kind}", content=content,
-                                   headers={**headers, "content-type": "text/csv"})
-        assert answer.status_code == 201, answer.text
+    await upload_csv_files(client, headers, ENTITY_A, "2025-03", FILES)
 
 
 def _figures(body: dict, indicator: str) -> dict:

@@ -15,6 +15,7 @@ from service.app import create_app
 from service.settings import Settings
 from tests.e2e.conftest import NOW, SECRET
 from tests.support.referential import ENTITY_A, ENTITY_A2, SITE_A1, SITE_A2_1
+from tests.support.uploads import upload_csv_files
 
 Client = AsyncTestClient[Litestar]
 ENTITY = f"/api/v1/legal-entities/{ENTITY_A}"
@@ -36,20 +37,13 @@ def _month_files(period: str, letters_sent: int, site: str = SITE_A1) -> dict[st
             "encounters": "\n".join(encounters) + "\n", "documents": "\n".join(documents) + "\n"}
 
 
-async def _upload(client: Client, headers: dict, finess_ej: str, period: str, files: dict[str, str]) -> None:
-    for kind, content in files.items():
-        answer = await client.post(f"/api/v1/legal-entities/{finess_ej}/periods/{period}/submissions/{kind}",
-                                   content=content, headers={**headers, "content-type": "text/csv"})
-        assert answer.status_code == 201, answer.text
-
-
 def _letters(results: list[dict]) -> dict:
     return next(result for result in results if result["indicator_id"] == "P1.O2.LDL")
 
 
 async def test_the_trend_gives_each_month_and_flags_a_flow_break(client: Client, keys: dict) -> None:
     for period, sent in (("2024-12", 2), ("2025-01", 2), ("2025-02", 2), ("2025-03", 1)):
-        await _upload(client, keys["member_a"], ENTITY_A, period, _month_files(period, sent))
+        await upload_csv_files(client, keys["member_a"], ENTITY_A, period, _month_files(period, sent))
     answer = await client.get(f"{ENTITY}/indicators", params={"from": "2025-01", "to": "2025-03"},
                               headers=keys["member_a"])
     assert answer.status_code == 200, answer.text
@@ -89,8 +83,8 @@ async def _counting_rows(engine: AsyncEngine, finess_ej: str) -> list[tuple]:
 async def test_an_upload_recounts_only_the_uploading_entitys_stored_months(
     client: Client, keys: dict, app: Litestar, referential: AsyncEngine,
 ) -> None:
-    await _upload(client, keys["member_a"], ENTITY_A, "2025-03", _month_files("2025-03", 1))
-    await _upload(client, keys["member_a2"], ENTITY_A2, "2025-03", _month_files("2025-03", 2, SITE_A2_1))
+    await upload_csv_files(client, keys["member_a"], ENTITY_A, "2025-03", _month_files("2025-03", 1))
+    await upload_csv_files(client, keys["member_a2"], ENTITY_A2, "2025-03", _month_files("2025-03", 2, SITE_A2_1))
     await app.state.runtime.refresher.idle()
     view = await client.get("/api/v1/ghts/GHT-IDF-TEST/periods/2025-03/indicators", headers=keys["support"])
     assert view.status_code == 200
@@ -135,7 +129,7 @@ async def test_a_referential_change_after_the_as_of_instant_does_not_change_the_
 ) -> None:
     instants = [NOW]
     async with _ticking_client(database_url, tmp_path, instants) as client:
-        await _upload(client, keys["member_a"], ENTITY_A, "2025-03", _month_files("2025-03", 1))
+        await upload_csv_files(client, keys["member_a"], ENTITY_A, "2025-03", _month_files("2025-03", 1))
         instants.append(NOW + timedelta(hours=1))
         policies = (await client.get(ENTITY, headers=keys["admin"])).json()["policies"]
         await _redeclare(client, keys, ENTITY_A, policies={**policies, "mes_mode": "weighted"})
@@ -171,7 +165,7 @@ async def test_flow_break_thresholds_are_settings(database_url: str, tmp_path: P
     async with _ticking_client(database_url, tmp_path, [NOW], flow_break_rate_drop_points=60,
                                flow_break_numerator_drop_share="0.6") as client:
         for period, sent in (("2024-12", 2), ("2025-01", 2), ("2025-02", 2), ("2025-03", 1)):
-            await _upload(client, keys["member_a"], ENTITY_A, period, _month_files(period, sent))
+            await upload_csv_files(client, keys["member_a"], ENTITY_A, period, _month_files(period, sent))
         answer = await client.get(f"{ENTITY}/periods/2025-03/indicators", headers=keys["member_a"])
     # 50 points and a fall by half: under these thresholds (60 points, 60 %), no flow break.
     assert not {w["code"] for w in answer.json()["warnings"]} & {"rate_drop", "numerator_drop"}
@@ -180,7 +174,7 @@ async def test_flow_break_thresholds_are_settings(database_url: str, tmp_path: P
 async def test_patients_absent_from_the_months_patients_file_are_reported(client: Client, keys: dict) -> None:
     files = _month_files("2025-03", 2)
     files["patients"] = "patient_id,identity_status,mes_status\nP1,QUAL,OPEN\n"  # P2 has a stay but no line
-    await _upload(client, keys["member_a"], ENTITY_A, "2025-03", files)
+    await upload_csv_files(client, keys["member_a"], ENTITY_A, "2025-03", files)
     answer = await client.get(f"{ENTITY}/periods/2025-03/indicators", headers=keys["member_a"])
     missing = [w for w in answer.json()["warnings"] if w["code"] == "patients_missing_from_patients_file"]
     assert [(w["count"], w["detail"].split(" ")[0]) for w in missing] == [(1, "1")]

@@ -9,7 +9,7 @@ from adapters.persistence.pg_indicator_engine import PgIndicatorEngine
 from domain.indicators.results import compute_month
 from domain.indicators.targets import target_referential
 from tests.support.database import EMPTY_ALL_TABLES
-from tests.support.stored_records import store_month, with_uuid_patients
+from tests.support.stored_records import store_entity_month, with_uuid_patients
 from tests.unit.test_indicator_scenario import MARCH
 
 
@@ -18,9 +18,7 @@ async def test_the_sql_engine_gives_the_scenario_figures(engine: AsyncEngine) ->
     async with engine.begin() as connection:
         await connection.execute(text(EMPTY_ALL_TABLES))
         raw = (await connection.get_raw_connection()).driver_connection
-        await store_month(raw, month.entity.finess_ej, month.month.label, datetime(2025, 4, 1, tzinfo=UTC),  # type: ignore[arg-type]
-                          patients=list(month.patients.values()), encounters=month.encounters,
-                          consultations=month.consultations, documents=month.documents, messages=month.messages)
+        await store_entity_month(raw, month, datetime(2025, 4, 1, tzinfo=UTC))  # type: ignore[arg-type]
         counted = await PgIndicatorEngine(raw).compute(month.entity, month.month, month.as_of,  # type: ignore[arg-type]
                                                        target_referential())
     assert counted == compute_month(month, target_referential())

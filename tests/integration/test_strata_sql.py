@@ -31,7 +31,7 @@ from domain.referential import LegalEntity
 from tests.integration.test_patient_and_document_indicators_sql import months as patient_and_document_months
 from tests.integration.test_stay_indicators_sql import months as stay_months
 from tests.support.database import EMPTY_ALL_TABLES
-from tests.support.stored_records import store_month, with_uuid_patients
+from tests.support.stored_records import store_entity_month, with_uuid_patients
 from tests.unit.test_indicator_scenario import MARCH
 
 SITES = ["750100018", "750100026"]
@@ -89,9 +89,7 @@ async def test_strata_in_sql_equal_the_domain(engine: AsyncEngine, month: Entity
     async with engine.begin() as connection:
         await connection.execute(text(EMPTY_ALL_TABLES))
         raw = (await connection.get_raw_connection()).driver_connection
-        await store_month(raw, month.entity.finess_ej, month.month.label, datetime(2025, 3, 1, tzinfo=UTC),  # type: ignore[arg-type]
-                          patients=list(month.patients.values()), encounters=month.encounters,
-                          consultations=month.consultations, documents=month.documents, messages=month.messages)
+        await store_entity_month(raw, month, datetime(2025, 3, 1, tzinfo=UTC))  # type: ignore[arg-type]
         for dimension in Dimension:
             counted = await PgIndicatorEngine(raw).count_strata(month.entity, month.month, month.as_of,  # type: ignore[arg-type]
                                                                 dimension)

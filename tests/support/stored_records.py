@@ -70,3 +70,10 @@ def with_uuid_patients(month: EntityMonth) -> EntityMonth:
         documents=tuple(replace(d, patient=ids[d.patient]) for d in month.documents),
         messages=tuple(replace(m, patient=ids[m.patient]) for m in month.messages),
     )
+
+
+async def store_entity_month(connection: asyncpg.Connection, month: EntityMonth, received_at: datetime) -> None:
+    """Every record of `month`, stored as the entity's files of that month."""
+    await store_month(connection, month.entity.finess_ej, month.month.label, received_at,
+                      patients=list(month.patients.values()), encounters=month.encounters,
+                      consultations=month.consultations, documents=month.documents, messages=month.messages)
