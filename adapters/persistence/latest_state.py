@@ -16,6 +16,17 @@ ORDER BY period, version DESC
 """
 
 
+def current_records(kind: RecordKind) -> str:
+    """The temporary table a counting transaction holds the latest state of `kind` in (see
+    `counting_state`)."""
+    return f"current_{kind.value}"
+
+
+def current_cte(kind: RecordKind) -> str:
+    """A common table expression over `current_records(kind)`, inlined rather than copied."""
+    return f"NOT MATERIALIZED (SELECT * FROM {current_records(kind)})"
+
+
 def latest_records_sql(kind: RecordKind, *, finess_ej: str = "$1", as_of: str = "$2") -> str:
     """Rows of the latest state of one entity's records of `kind`; `finess_ej` and `as_of` name
     the query's parameters (by default $1 and $2)."""

@@ -15,7 +15,7 @@ from adapters.persistence.indicator_sql import (
     stratum_sql,
     unit_rank_sql,
 )
-from adapters.persistence.latest_state import latest_records_sql
+from adapters.persistence.latest_state import current_cte, current_records
 from domain.indicators.catalogue import Exclusion, IndicatorDefinition, Unit
 from domain.indicators.counting import Counting
 from domain.indicators.document_eligibility import feeding_deadline
@@ -38,8 +38,8 @@ def _consultation_reports_sql(definition: IndicatorDefinition, exact_mes: bool, 
     """A consultation counts in its site; consultations carry no care unit."""
     of_type, best, furthest = group_failure_sql(definition, "d", **_FAILURE)
     return f"""
-WITH cons AS ({latest_records_sql(RecordKind.CONSULTATIONS)}),
-docs AS ({latest_records_sql(RecordKind.DOCUMENTS)}),
+WITH cons AS {current_cte(RecordKind.CONSULTATIONS)},
+docs AS {current_cte(RecordKind.DOCUMENTS)},
 month_patients AS ({month_patients_sql("$1", "$2", "$5")}),
 population AS (
     SELECT c.consultation_id, {stratum_sql(dimension, "c.finess_et", "NULL::text")} AS stratum,
@@ -70,7 +70,7 @@ def _reports_sql(definition: IndicatorDefinition, exact_mes: bool, dimension: Di
                 if Exclusion.EXCLUDED_MODALITY in definition.exclusions else "FALSE")
     return f"""
 WITH docs AS (
-    SELECT * FROM ({latest_records_sql(RecordKind.DOCUMENTS)}) d WHERE d.type_code IN ({in_list(definition.type_codes)})
+    SELECT * FROM {current_records(RecordKind.DOCUMENTS)} d WHERE d.type_code IN ({in_list(definition.type_codes)})
 ),
 month_patients AS ({month_patients_sql("$1", "$2", "$5")}),
 reports AS (
@@ -114,8 +114,8 @@ def _first_document_columns(dimension: Dimension | None) -> str:
 def _report_sites(dimension: Dimension | None) -> str:
     if dimension is not Dimension.SITE:
         return ""
-    return f"""enc AS ({latest_records_sql(RecordKind.ENCOUNTERS)}),
-cons AS ({latest_records_sql(RecordKind.CONSULTATIONS)}),"""
+    return f"""enc AS {current_cte(RecordKind.ENCOUNTERS)},
+cons AS {current_cte(RecordKind.CONSULTATIONS)},"""
 
 
 def _report_site_joins(dimension: Dimension | None) -> str:

@@ -5,8 +5,9 @@ from datetime import datetime
 
 import asyncpg
 
+from adapters.persistence.counting_state import prepare_counting_state
 from adapters.persistence.indicator_sql import in_list
-from adapters.persistence.latest_state import latest_records_sql
+from adapters.persistence.latest_state import current_records
 from adapters.persistence.pg_document_indicator_counts import (
     count_document_indicator_sql,
     count_document_indicator_strata_sql,
@@ -17,7 +18,7 @@ from adapters.persistence.pg_patient_indicator_counts import (
     count_patient_indicator_strata_sql,
 )
 from adapters.persistence.pg_stay_indicator_counts import count_stay_indicator_sql, count_stay_indicator_strata_sql
-from adapters.persistence.pg_stays_sql import STAYS_SQL
+from adapters.persistence.pg_stays_sql import STAYS_TABLE
 from domain.indicators.catalogue import CATALOGUE, IndicatorDefinition, Unit
 from domain.indicators.counting import Counting, MonthCounting
 from domain.indicators.results import IndicatorResult, StrataCountings, judge_month
@@ -28,18 +29,18 @@ from domain.referential import LegalEntity
 from domain.submissions.record_kinds import RecordKind
 
 _PRESCRIPTION_PRODUCED = f"""
-SELECT EXISTS (SELECT 1 FROM ({latest_records_sql(RecordKind.DOCUMENTS)}) d
+SELECT EXISTS (SELECT 1 FROM {current_records(RecordKind.DOCUMENTS)} d
                WHERE d.type_code IN ({in_list(CATALOGUE["P1.O2.ODS"].type_codes)})
-                 AND d.produced_at >= $3 AND d.produced_at < $4)
+                 AND d.produced_at >= $1 AND d.produced_at < $2)
 """
 
 # The record instants that the as-of instant is compared with (D1): a stay closes at its exit
 # (series windows end on their own), a document counts once the DMP accepted it.
 _NEXT_AS_OF_CHANGE = f"""
 SELECT min(instant) FROM (
-    SELECT min(s.exit_at) AS instant FROM ({STAYS_SQL}) s WHERE s.exit_at > $2
+    SELECT min(s.exit_at) AS instant FROM {STAYS_TABLE} s WHERE s.exit_at > $1
     UNION ALL
-    SELECT min(d.dmp_sent_at) FROM ({latest_records_sql(RecordKind.DOCUMENTS)}) d WHERE d.dmp_sent_at > $2
+    SELECT min(d.dmp_sent_at) FROM {current_records(RecordKind.DOCUMENTS)} d WHERE d.dmp_sent_at > $1
 ) instants
 """
 
@@ -55,12 +56,8 @@ class PgIndicatorEngine:
 
     async def count(self, entity: LegalEntity, month: Period, as_of: datetime) -> MonthCounting:
         async with self._connection.transaction():
-            # The latest-state subqueries (DISTINCT ON per identity, then filters) defeat the row
-            # estimates; a misled planner picks nested loops over tens of thousands of rows (12 s
-            # instead of 0.4 s on the demo's P1.O7). Counting is analytical: hash and merge joins.
-            await self._connection.execute("SET LOCAL enable_nestloop = off")
-            produced = await self._connection.fetchval(_PRESCRIPTION_PRODUCED, entity.finess_ej, as_of,
-                                                       month.starts_at, month.ends_at)
+            await self._prepare(entity.finess_ej, as_of)
+            produced = await self._connection.fetchval(_PRESCRIPTION_PRODUCED, month.starts_at, month.ends_at)
             countings = {definition.id: await self._count(entity, month, as_of, definition)
                          for definition in CATALOGUE.values()}
             missing = await count_patients_missing_from_file(self._connection, entity.finess_ej, month, as_of)
@@ -70,7 +67,7 @@ class PgIndicatorEngine:
                            dimension: Dimension) -> StrataCountings:
         """The nine countings in each site or care unit (D17); not stored, asked for diagnosis."""
         async with self._connection.transaction():
-            await self._connection.execute("SET LOCAL enable_nestloop = off")
+            await self._prepare(entity.finess_ej, as_of)
             return {definition.id: await self._count_strata(entity, month, as_of, definition, dimension)
                     for definition in CATALOGUE.values()}
 
@@ -78,9 +75,15 @@ class PgIndicatorEngine:
         """The first instant after `as_of` at which the entity's countings could change with no new
         upload (a stay closing, a DMP acceptance recorded ahead); None when there is none."""
         async with self._connection.transaction():
-            await self._connection.execute("SET LOCAL enable_nestloop = off")
-            instant: datetime | None = await self._connection.fetchval(_NEXT_AS_OF_CHANGE, finess_ej, as_of)
+            await self._prepare(finess_ej, as_of)
+            instant: datetime | None = await self._connection.fetchval(_NEXT_AS_OF_CHANGE, as_of)
             return instant
+
+    async def _prepare(self, finess_ej: str, as_of: datetime) -> None:
+        # Counting is analytical: hash and merge joins. Misled row estimates once made the planner
+        # pick nested loops over tens of thousands of rows (12 s instead of 0.4 s on the demo's P1.O7).
+        await self._connection.execute("SET LOCAL enable_nestloop = off")
+        await prepare_counting_state(self._connection, finess_ej, as_of)
 
     async def _count(self, entity: LegalEntity, month: Period, as_of: datetime,
                      definition: IndicatorDefinition) -> Counting:

@@ -7,7 +7,7 @@ from datetime import datetime
 import asyncpg
 
 from adapters.persistence.indicator_sql import month_patients_sql
-from adapters.persistence.latest_state import latest_records_sql
+from adapters.persistence.latest_state import current_records
 from domain.periods import Period
 from domain.submissions.record_kinds import RecordKind
 
@@ -15,16 +15,16 @@ from domain.submissions.record_kinds import RecordKind
 _MISSING_PATIENTS = f"""
 WITH month_patients AS ({month_patients_sql("$1", "$2", "$5")}),
 referenced AS (
-    SELECT patient_pseudonym FROM ({latest_records_sql(RecordKind.ENCOUNTERS)}) e
+    SELECT patient_pseudonym FROM {current_records(RecordKind.ENCOUNTERS)} e
     WHERE admitted_at < $4 AND (discharged_at IS NULL OR discharged_at >= $3)
     UNION
-    SELECT patient_pseudonym FROM ({latest_records_sql(RecordKind.CONSULTATIONS)}) c
+    SELECT patient_pseudonym FROM {current_records(RecordKind.CONSULTATIONS)} c
     WHERE occurred_at >= $3 AND occurred_at < $4
     UNION
-    SELECT patient_pseudonym FROM ({latest_records_sql(RecordKind.DOCUMENTS)}) d
+    SELECT patient_pseudonym FROM {current_records(RecordKind.DOCUMENTS)} d
     WHERE produced_at >= $3 AND produced_at < $4
     UNION
-    SELECT patient_pseudonym FROM ({latest_records_sql(RecordKind.MESSAGES)}) m
+    SELECT patient_pseudonym FROM {current_records(RecordKind.MESSAGES)} m
     WHERE sent_at >= $3 AND sent_at < $4
 )
 SELECT count(*) FROM referenced r

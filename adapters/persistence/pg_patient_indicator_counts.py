@@ -16,7 +16,7 @@ from adapters.persistence.indicator_sql import (
     rank,
     stratum_sql,
 )
-from adapters.persistence.latest_state import latest_records_sql
+from adapters.persistence.latest_state import current_cte, current_records
 from domain.indicators.catalogue import Exclusion, Unit
 from domain.indicators.counting import Counting
 from domain.indicators.strata import Dimension
@@ -24,18 +24,18 @@ from domain.periods import Period
 from domain.referential import Eligibility, LegalEntity
 from domain.submissions.record_kinds import RecordKind
 
-# Parameters: $1 entity, $2 as-of, $3 month start, $4 month end, then $5: the month label (P1.O1) or
-# whether every cared-for patient is eligible (P1.O8).
+# Parameters: $1 month start, $2 month end, then for P1.O1 $3 entity, $4 as-of, $5 month label (its
+# patients file), for P1.O8 $3 whether every cared-for patient is eligible.
 _CONTACTS = f"""
-enc AS ({latest_records_sql(RecordKind.ENCOUNTERS)}),
-cons AS ({latest_records_sql(RecordKind.CONSULTATIONS)}),
+enc AS {current_cte(RecordKind.ENCOUNTERS)},
+cons AS {current_cte(RecordKind.CONSULTATIONS)},
 contacts AS (
     SELECT patient_pseudonym AS patient, kind = 'PASSAGE' AS passage, eligible_pathway IS NOT NULL AS eligible,
            finess_et AS site, unit
-    FROM enc WHERE admitted_at < $4 AND (discharged_at IS NULL OR discharged_at >= $3)
+    FROM enc WHERE admitted_at < $2 AND (discharged_at IS NULL OR discharged_at >= $1)
     UNION ALL
     SELECT patient_pseudonym, FALSE, eligible_pathway IS NOT NULL, finess_et, NULL
-    FROM cons WHERE occurred_at >= $3 AND occurred_at < $4
+    FROM cons WHERE occurred_at >= $1 AND occurred_at < $2
 ),
 active AS (
     SELECT patient, bool_and(passage) AS emergency_only, bool_or(eligible) AS eligible FROM contacts GROUP BY patient
@@ -43,7 +43,7 @@ active AS (
 
 _QUALIFIED_INS = f"""
 WITH {_CONTACTS},
-month_patients AS ({month_patients_sql("$1", "$2", "$5")}),
+month_patients AS ({month_patients_sql("$3", "$4", "$5")}),
 units AS (
     SELECT a.patient, coalesce(mp.identity_doubtful, FALSE) OR coalesce(mp.identity_fictitious, FALSE) AS flagged,
            coalesce(mp.identity_status, 'PROV') AS status
@@ -59,8 +59,8 @@ judged AS (
 
 def _messages(channel: str) -> str:
     return f"""msgs AS (
-    SELECT * FROM ({latest_records_sql(RecordKind.MESSAGES)}) m
-    WHERE m.channel = '{channel}' AND m.sent_at >= $3 AND m.sent_at < $4
+    SELECT * FROM {current_records(RecordKind.MESSAGES)} m
+    WHERE m.channel = '{channel}' AND m.sent_at >= $1 AND m.sent_at < $2
 )"""
 
 
@@ -84,7 +84,7 @@ judged AS (
 _MES_MESSAGING = f"""
 WITH {_CONTACTS}, {_messages("CITOYENNE")},
 units AS (
-    SELECT a.patient, a.emergency_only, a.eligible OR $5 AS eligible, count(m.message_id) AS received,
+    SELECT a.patient, a.emergency_only, a.eligible OR $3 AS eligible, count(m.message_id) AS received,
            coalesce(bool_and(m.attachment_ins_qualified IS FALSE), FALSE) AS only_unqualified_attachments
     FROM active a LEFT JOIN msgs m ON m.patient_pseudonym = a.patient
     GROUP BY a.patient, a.emergency_only, a.eligible
@@ -123,10 +123,10 @@ async def count_patient_indicator_strata_sql(connection: asyncpg.Connection, ent
 
 async def _fetch(connection: asyncpg.Connection, entity: LegalEntity, month: Period, as_of: datetime,
                  indicator_id: str, dimension: Dimension | None) -> list[asyncpg.Record]:
-    parameters: list[object] = [entity.finess_ej, as_of, month.starts_at, month.ends_at]
+    parameters: list[object] = [month.starts_at, month.ends_at]
     extra: list[object]
     if indicator_id == "P1.O1":
-        judgement, extra = _QUALIFIED_INS, [month.label]
+        judgement, extra = _QUALIFIED_INS, [entity.finess_ej, as_of, month.label]
     elif indicator_id == "P1.O7":
         judgement, extra = _MSS_PRO, []
     else:

@@ -18,8 +18,8 @@ from adapters.persistence.indicator_sql import (
     stratum_sql,
     unit_rank_sql,
 )
-from adapters.persistence.latest_state import latest_records_sql
-from adapters.persistence.pg_stays_sql import STAYS_SQL
+from adapters.persistence.latest_state import current_cte
+from adapters.persistence.pg_stays_sql import STAYS_TABLE
 from domain.indicators.catalogue import Exclusion, IndicatorDefinition, Unit
 from domain.indicators.counting import Counting
 from domain.indicators.document_eligibility import feeding_deadline
@@ -42,8 +42,8 @@ def _counting_sql(definition: IndicatorDefinition, by_patient: bool, exact_mes: 
     no_profile = "mp.mes_status IN ('NONE', 'OPPOSED', 'CLOSED')" if exact_mes else "FALSE"
     of_type, best, furthest = group_failure_sql(definition, "l", as_of="$2", deadline="$5", require_datamatrix="$6")
     return f"""
-WITH stays AS ({STAYS_SQL}),
-docs AS ({latest_records_sql(RecordKind.DOCUMENTS)}),
+WITH stays AS NOT MATERIALIZED (SELECT * FROM {STAYS_TABLE}),
+docs AS {current_cte(RecordKind.DOCUMENTS)},
 closed AS (
     SELECT * FROM stays s WHERE s.rejection IS NULL AND s.exit_at IS NOT NULL AND s.exit_at <= $2
       AND s.exit_month = $3::date

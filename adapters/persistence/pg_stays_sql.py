@@ -3,11 +3,12 @@ an entity's encounters; the domain's `build_stays` is its reference and a proper
 them equal. Each row is a stay, or a rejected candidate with its `rejection`, with the site and
 unit of its last encounter (its stratum, D17).
 
-Parameters: $1 the legal entity, $2 the as-of instant.
+It reads the latest state of the encounters from the counting transaction's table, and is built
+once per counting into `STAYS_TABLE` (`counting_state`).
 """
 
 from adapters.persistence.indicator_sql import PARIS as _PARIS
-from adapters.persistence.latest_state import latest_records_sql
+from adapters.persistence.latest_state import current_records
 from domain.records import Activity
 from domain.stays import HAD_ADULT_AGE, HAD_MINIMUM_DAYS, SERIES_MINIMUM_SESSIONS, SERIES_WINDOW_MONTHS
 from domain.submissions.record_kinds import RecordKind
@@ -15,10 +16,9 @@ from domain.submissions.record_kinds import RecordKind
 _SERIES = ", ".join(f"'{activity.value}'" for activity in SERIES_WINDOW_MONTHS)
 _WINDOW_MONTHS = " ".join(f"WHEN '{activity.value}' THEN {months}" for activity, months in SERIES_WINDOW_MONTHS.items())
 
+STAYS_TABLE = "current_stays"
 STAYS_SQL = f"""
-WITH RECURSIVE enc AS (
-    {latest_records_sql(RecordKind.ENCOUNTERS)}
-),
+WITH RECURSIVE enc AS NOT MATERIALIZED (SELECT * FROM {current_records(RecordKind.ENCOUNTERS)}),
 singles AS (
     SELECT encounter_id AS stay_id, patient_pseudonym AS patient, activity,
            CASE WHEN activity = '{Activity.HAD.value}' THEN 'had' ELSE 'hospitalisation' END AS rule,

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.persistence.counting_state import prepare_counting_state
 from adapters.persistence.pg_document_indicator_counts import count_document_indicator_sql
 from adapters.persistence.pg_patient_file_gaps import count_patients_missing_from_file
 from adapters.persistence.pg_patient_indicator_counts import count_patient_indicator_sql
@@ -35,7 +36,7 @@ from domain.records import (
 )
 from domain.referential import Capabilities, Eligibility, LegalEntity, MesMode, Policies
 from tests.support.database import EMPTY_ALL_TABLES
-from tests.support.stored_records import store_month
+from tests.support.stored_records import store_entity_month
 
 ENTITY, SITE = "750712184", "750100018"
 MONTH = Period(2025, 3)
@@ -145,9 +146,8 @@ async def test_patient_and_document_indicators_in_sql_equal_the_domain(engine: A
     async with engine.begin() as connection:
         await connection.execute(text(EMPTY_ALL_TABLES))
         raw = (await connection.get_raw_connection()).driver_connection
-        await store_month(raw, ENTITY, MONTH.label, datetime(2025, 3, 1, tzinfo=UTC),  # type: ignore[arg-type]
-                          patients=list(month.patients.values()), encounters=month.encounters,
-                          consultations=month.consultations, documents=month.documents, messages=month.messages)
+        await store_entity_month(raw, month, datetime(2025, 3, 1, tzinfo=UTC))  # type: ignore[arg-type]
+        await prepare_counting_state(raw, ENTITY, month.as_of)  # type: ignore[arg-type]
         for indicator in INDICATORS:
             if indicator in ("P1.O1", "P1.O7", "P1.O8"):
                 counted = await count_patient_indicator_sql(raw, month.entity, MONTH, month.as_of, indicator)  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.persistence.counting_state import prepare_counting_state
 from adapters.persistence.pg_stay_indicator_counts import count_stay_indicator_sql
 from domain.indicators.catalogue import CATALOGUE
 from domain.indicators.entity_month import EntityMonth
@@ -172,6 +173,7 @@ async def test_stay_indicators_in_sql_equal_the_domain(engine: AsyncEngine, mont
         await store_month(raw, ENTITY, MONTH.label, datetime(2025, 3, 1, tzinfo=UTC),  # type: ignore[arg-type]
                           patients=list(month.patients.values()), encounters=month.encounters,
                           documents=month.documents)
+        await prepare_counting_state(raw, ENTITY, month.as_of)  # type: ignore[arg-type]
         # March holds the patients file; June (no patients file) sees the next series windows close.
         for measured in (month, replace(month, month=Period(2025, 6), patients={})):
             for indicator in ("P1.O2.LDL", "P1.O2.ODS", "P1.O3"):
