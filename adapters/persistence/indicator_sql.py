@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from adapters.persistence.latest_state import CURRENT_FILES
+from adapters.persistence.latest_state import MONTH_PATIENTS_TABLE
 from domain.indicators.catalogue import Exclusion, IndicatorDefinition, Unit
 from domain.indicators.counting import Counting
 from domain.indicators.strata import Dimension
@@ -35,12 +35,9 @@ def in_list(values: Iterable[str]) -> str:
     return ", ".join("'" + value.replace("'", "''") + "'" for value in sorted(values))
 
 
-def month_patients_sql(finess_ej: str, as_of: str, period: str) -> str:
-    """The month's own patients file, current as of the instant (D4)."""
-    files = CURRENT_FILES.format(finess_ej=finess_ej, kind="'patients'", as_of=as_of)
-    return f"""SELECT DISTINCT ON (r.patient_pseudonym) r.*
-    FROM patient_record r JOIN ({files}) f ON f.id = r.submission_id
-    JOIN submission sub ON sub.id = f.id AND sub.period = {period}"""
+def month_patients_sql(period: str) -> str:
+    """The month's own patients file, current as of the counting's instant (D4)."""
+    return f"SELECT * FROM {MONTH_PATIENTS_TABLE} WHERE period = {period}"
 
 
 def document_failure_sql(definition: IndicatorDefinition, d: str, *, as_of: str, deadline: str,

@@ -9,11 +9,15 @@ from adapters.persistence.tables import record_table_name, storage_name
 from domain.submissions.record_kinds import RECORD_KINDS, RecordKind
 
 CURRENT_FILES = """
-SELECT DISTINCT ON (period) id, received_at
+SELECT DISTINCT ON (period) id, received_at, period
 FROM submission
 WHERE finess_ej = {finess_ej} AND kind = {kind} AND status = 'accepted' AND received_at <= {as_of}
 ORDER BY period, version DESC
 """
+
+
+MONTH_PATIENTS_TABLE = "current_patients"
+"""The temporary table of every month's current patients file (each holds its own month's, D4)."""
 
 
 def current_records(kind: RecordKind) -> str:

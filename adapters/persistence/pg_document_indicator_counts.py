@@ -25,9 +25,9 @@ from domain.periods import Period
 from domain.referential import LegalEntity, MesMode
 from domain.submissions.record_kinds import RecordKind
 
-# Parameters: $1 entity, $2 as-of, $3 month start, $4 month end, $5 month label, $6 feeding deadline,
-# $7 DataMatrix required.
-_FAILURE = {"as_of": "$2", "deadline": "$6", "require_datamatrix": "$7"}
+# Parameters: $1 as-of, $2 month start, $3 month end, $4 month label, $5 feeding deadline, $6 DataMatrix
+# required.
+_FAILURE = {"as_of": "$1", "deadline": "$5", "require_datamatrix": "$6"}
 
 
 def _no_profile(exact_mes: bool) -> str:
@@ -40,12 +40,12 @@ def _consultation_reports_sql(definition: IndicatorDefinition, exact_mes: bool, 
     return f"""
 WITH cons AS {current_cte(RecordKind.CONSULTATIONS)},
 docs AS {current_cte(RecordKind.DOCUMENTS)},
-month_patients AS ({month_patients_sql("$1", "$2", "$5")}),
+month_patients AS ({month_patients_sql("$4")}),
 population AS (
     SELECT c.consultation_id, {stratum_sql(dimension, "c.finess_et", "NULL::text")} AS stratum,
            ({_no_profile(exact_mes)}) IS TRUE AS without_profile
     FROM cons c LEFT JOIN month_patients mp ON mp.patient_pseudonym = c.patient_pseudonym
-    WHERE c.ace_billed AND c.occurred_at >= $3 AND c.occurred_at < $4
+    WHERE c.ace_billed AND c.occurred_at >= $2 AND c.occurred_at < $3
 ),
 units AS (
     SELECT p.consultation_id, p.stratum, {of_type} AS of_type, {best} AS best, {furthest} AS furthest
@@ -72,7 +72,7 @@ def _reports_sql(definition: IndicatorDefinition, exact_mes: bool, dimension: Di
 WITH docs AS (
     SELECT * FROM {current_records(RecordKind.DOCUMENTS)} d WHERE d.type_code IN ({in_list(definition.type_codes)})
 ),
-month_patients AS ({month_patients_sql("$1", "$2", "$5")}),
+month_patients AS ({month_patients_sql("$4")}),
 reports AS (
     SELECT d.report_id,
            (array_agg(d.patient_pseudonym ORDER BY d.produced_at, d.document_id))[1] AS patient,
@@ -93,7 +93,7 @@ judged AS (
                 WHEN r.excluded_modality THEN {rank(Exclusion.EXCLUDED_MODALITY)} END AS excluded,
            {unit_rank_sql("r.of_type", "r.best", "r.furthest")} AS failure
     FROM reports r LEFT JOIN month_patients mp ON mp.patient_pseudonym = r.patient{_report_site_joins(dimension)}
-    WHERE r.produced_at >= $3 AND r.produced_at < $4
+    WHERE r.produced_at >= $2 AND r.produced_at < $3
 )
 SELECT stratum, 'excluded' AS row, excluded AS rank, count(*) AS n FROM judged WHERE excluded IS NOT NULL GROUP BY 1, 3
 UNION ALL
@@ -147,6 +147,6 @@ async def _fetch(connection: asyncpg.Connection, entity: LegalEntity, month: Per
         sql, unit = _consultation_reports_sql(definition, exact, dimension), Unit.CONSULTATION
     else:
         sql, unit = _reports_sql(definition, exact, dimension), Unit.DOCUMENT
-    rows = await connection.fetch(sql, entity.finess_ej, as_of, month.starts_at, month.ends_at, month.label,
+    rows = await connection.fetch(sql, as_of, month.starts_at, month.ends_at, month.label,
                                   feeding_deadline(month, policies.feeding_grace_months), policies.require_datamatrix)
     return rows, unit

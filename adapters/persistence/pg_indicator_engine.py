@@ -60,7 +60,7 @@ class PgIndicatorEngine:
             produced = await self._connection.fetchval(_PRESCRIPTION_PRODUCED, month.starts_at, month.ends_at)
             countings = {definition.id: await self._count(entity, month, as_of, definition)
                          for definition in CATALOGUE.values()}
-            missing = await count_patients_missing_from_file(self._connection, entity.finess_ej, month, as_of)
+            missing = await count_patients_missing_from_file(self._connection, month)
             return MonthCounting(countings, bool(produced), missing)
 
     async def count_strata(self, entity: LegalEntity, month: Period, as_of: datetime,

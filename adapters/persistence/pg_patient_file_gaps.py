@@ -2,8 +2,6 @@
 as provisional identity with an unknown MES status meanwhile (D4), and reported as a warning.
 The domain's `patients_missing_from_file` is the reference; the property test holds them equal."""
 
-from datetime import datetime
-
 import asyncpg
 
 from adapters.persistence.indicator_sql import month_patients_sql
@@ -11,29 +9,28 @@ from adapters.persistence.latest_state import current_records
 from domain.periods import Period
 from domain.submissions.record_kinds import RecordKind
 
-# Parameters: $1 entity, $2 as-of, $3 month start, $4 month end, $5 month label.
+# Parameters: $1 month start, $2 month end, $3 month label.
 _MISSING_PATIENTS = f"""
-WITH month_patients AS ({month_patients_sql("$1", "$2", "$5")}),
+WITH month_patients AS ({month_patients_sql("$3")}),
 referenced AS (
     SELECT patient_pseudonym FROM {current_records(RecordKind.ENCOUNTERS)} e
-    WHERE admitted_at < $4 AND (discharged_at IS NULL OR discharged_at >= $3)
+    WHERE admitted_at < $2 AND (discharged_at IS NULL OR discharged_at >= $1)
     UNION
     SELECT patient_pseudonym FROM {current_records(RecordKind.CONSULTATIONS)} c
-    WHERE occurred_at >= $3 AND occurred_at < $4
+    WHERE occurred_at >= $1 AND occurred_at < $2
     UNION
     SELECT patient_pseudonym FROM {current_records(RecordKind.DOCUMENTS)} d
-    WHERE produced_at >= $3 AND produced_at < $4
+    WHERE produced_at >= $1 AND produced_at < $2
     UNION
     SELECT patient_pseudonym FROM {current_records(RecordKind.MESSAGES)} m
-    WHERE sent_at >= $3 AND sent_at < $4
+    WHERE sent_at >= $1 AND sent_at < $2
 )
 SELECT count(*) FROM referenced r
 WHERE NOT EXISTS (SELECT 1 FROM month_patients mp WHERE mp.patient_pseudonym = r.patient_pseudonym)
 """
 
 
-async def count_patients_missing_from_file(connection: asyncpg.Connection, finess_ej: str, month: Period,
-                                           as_of: datetime) -> int:
-    missing: int = await connection.fetchval(_MISSING_PATIENTS, finess_ej, as_of, month.starts_at, month.ends_at,
-                                             month.label)
+async def count_patients_missing_from_file(connection: asyncpg.Connection, month: Period) -> int:
+    """Reads the counting tables of `counting_state`."""
+    missing: int = await connection.fetchval(_MISSING_PATIENTS, month.starts_at, month.ends_at, month.label)
     return missing

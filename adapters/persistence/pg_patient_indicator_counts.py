@@ -24,8 +24,8 @@ from domain.periods import Period
 from domain.referential import Eligibility, LegalEntity
 from domain.submissions.record_kinds import RecordKind
 
-# Parameters: $1 month start, $2 month end, then for P1.O1 $3 entity, $4 as-of, $5 month label (its
-# patients file), for P1.O8 $3 whether every cared-for patient is eligible.
+# Parameters: $1 month start, $2 month end, then $3: for P1.O1 the month label (its patients file), for
+# P1.O8 whether every cared-for patient is eligible.
 _CONTACTS = f"""
 enc AS {current_cte(RecordKind.ENCOUNTERS)},
 cons AS {current_cte(RecordKind.CONSULTATIONS)},
@@ -43,7 +43,7 @@ active AS (
 
 _QUALIFIED_INS = f"""
 WITH {_CONTACTS},
-month_patients AS ({month_patients_sql("$3", "$4", "$5")}),
+month_patients AS ({month_patients_sql("$3")}),
 units AS (
     SELECT a.patient, coalesce(mp.identity_doubtful, FALSE) OR coalesce(mp.identity_fictitious, FALSE) AS flagged,
            coalesce(mp.identity_status, 'PROV') AS status
@@ -126,7 +126,7 @@ async def _fetch(connection: asyncpg.Connection, entity: LegalEntity, month: Per
     parameters: list[object] = [month.starts_at, month.ends_at]
     extra: list[object]
     if indicator_id == "P1.O1":
-        judgement, extra = _QUALIFIED_INS, [entity.finess_ej, as_of, month.label]
+        judgement, extra = _QUALIFIED_INS, [month.label]
     elif indicator_id == "P1.O7":
         judgement, extra = _MSS_PRO, []
     else:

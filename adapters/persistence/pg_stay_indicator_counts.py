@@ -31,8 +31,8 @@ from domain.submissions.record_kinds import RecordKind
 
 def _counting_sql(definition: IndicatorDefinition, by_patient: bool, exact_mes: bool,
                   dimension: Dimension | None) -> str:
-    """Parameters: $1 entity, $2 as-of, $3 first day of the month, $4 month label, $5 feeding
-    deadline, $6 DataMatrix required. A stay counts in the stratum of its last encounter; a patient
+    """Parameters: $1 as-of, $2 first day of the month, $3 month label, $4 feeding deadline,
+    $5 DataMatrix required. A stay counts in the stratum of its last encounter; a patient
     unit is formed in each stratum from the patient's stays there (D17)."""
     stratum = stratum_sql(dimension, "last_site", "last_unit")
     stay_stratum = stratum_sql(dimension, "p.last_site", "p.last_unit")
@@ -40,27 +40,28 @@ def _counting_sql(definition: IndicatorDefinition, by_patient: bool, exact_mes: 
     with_prescription = f"EXISTS (SELECT 1 FROM linked l WHERE l.stay_id = s.stay_id AND l.type_code IN ({codes}))"
     population = {"P1.O3": "s.surgical", "P1.O2.ODS": with_prescription}.get(definition.id, "TRUE")
     no_profile = "mp.mes_status IN ('NONE', 'OPPOSED', 'CLOSED')" if exact_mes else "FALSE"
-    of_type, best, furthest = group_failure_sql(definition, "l", as_of="$2", deadline="$5", require_datamatrix="$6")
+    of_type, best, furthest = group_failure_sql(definition, "l", as_of="$1", deadline="$4", require_datamatrix="$5")
     return f"""
 WITH stays AS NOT MATERIALIZED (SELECT * FROM {STAYS_TABLE}),
 docs AS {current_cte(RecordKind.DOCUMENTS)},
 closed AS (
-    SELECT * FROM stays s WHERE s.rejection IS NULL AND s.exit_at IS NOT NULL AND s.exit_at <= $2
-      AND s.exit_month = $3::date
+    SELECT * FROM stays s WHERE s.rejection IS NULL AND s.exit_at IS NOT NULL AND s.exit_at <= $1
+      AND s.exit_month = $2::date
 ),
 stay_encounters AS (  -- unnested in the select list: a LATERAL join is a nested loop, and without
     -- statistics (right after an upload) the planner rescanned every document for each stay
     SELECT stay_id, unnest(encounter_ids) AS encounter_id FROM closed
 ),
-linked AS (  -- three equi-joins (an OR would make the planner compare every pair)
+linked AS (  -- three equi-joins (an OR would make the planner compare every pair); a document reached
+    -- twice only repeats a minimum, a maximum and a count compared with 0, so no sort removes it
     SELECT e.stay_id, d.* FROM stay_encounters e JOIN docs d ON d.encounter_id = e.encounter_id
-    UNION
+    UNION ALL
     SELECT s.stay_id, d.* FROM closed s JOIN docs d ON d.stay_group_id = s.group_id WHERE s.rule = 'psy_group'
-    UNION
+    UNION ALL
     SELECT s.stay_id, d.* FROM closed s JOIN docs d ON d.patient_pseudonym = s.patient
     WHERE s.rule = 'series_window' AND d.produced_at >= s.entry AND d.produced_at < s.exit_at
 ),
-month_patients AS ({month_patients_sql("$1", "$2", "$4")}),
+month_patients AS ({month_patients_sql("$3")}),
 population AS (
     SELECT s.*, ({no_profile}) IS TRUE AS without_profile
     FROM closed s LEFT JOIN month_patients mp ON mp.patient_pseudonym = s.patient
@@ -81,7 +82,7 @@ GROUP BY 1
 UNION ALL
 SELECT {stratum}, 'excluded', CASE rejection WHEN 'had_minor' THEN {rank(Exclusion.HAD_MINOR)}
                                   ELSE {rank(Exclusion.HAD_SHORTER_THAN_8_DAYS)} END, count(*)
-FROM stays WHERE rejection IN ('had_minor', 'had_shorter_than_8_days') AND exit_month = $3::date GROUP BY 1, 3
+FROM stays WHERE rejection IN ('had_minor', 'had_shorter_than_8_days') AND exit_month = $2::date GROUP BY 1, 3
 """
 
 
@@ -103,6 +104,6 @@ async def _fetch(connection: asyncpg.Connection, entity: LegalEntity, month: Per
     policies = entity.policies
     by_patient = policies.unit_override.get(definition.id) is CountingUnit.PATIENTS
     sql = _counting_sql(definition, by_patient, policies.mes_mode is MesMode.EXACT, dimension)
-    rows = await connection.fetch(sql, entity.finess_ej, as_of, month.first_day, month.label,
+    rows = await connection.fetch(sql, as_of, month.first_day, month.label,
                                   feeding_deadline(month, policies.feeding_grace_months), policies.require_datamatrix)
     return rows, Unit.PATIENT if by_patient else Unit.STAY

@@ -155,5 +155,5 @@ async def test_patient_and_document_indicators_in_sql_equal_the_domain(engine: A
                 counted = await count_document_indicator_sql(raw, month.entity, MONTH, month.as_of,  # type: ignore[arg-type]
                                                              CATALOGUE[indicator])
             assert counted == count_indicator(month, indicator), indicator
-        missing = await count_patients_missing_from_file(raw, ENTITY, MONTH, month.as_of)  # type: ignore[arg-type]
+        missing = await count_patients_missing_from_file(raw, MONTH)  # type: ignore[arg-type]
     assert missing_patients_warning(missing) == patients_missing_from_file(month)
