@@ -18,37 +18,44 @@ from domain.submissions.record_kinds import RecordKind
 
 COUNTED_KINDS = (RecordKind.ENCOUNTERS, RecordKind.CONSULTATIONS, RecordKind.DOCUMENTS, RecordKind.MESSAGES)
 _MARKER = "counting_state_of"
+_PATIENTS = record_table_name(RecordKind.PATIENTS)
+_TABLES = (*(current_records(kind) for kind in COUNTED_KINDS), MONTH_PATIENTS_TABLE, STAYS_TABLE)
+_ENTITY_FILES = """(SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM (
+    SELECT DISTINCT ON (kind, period) id FROM submission
+    WHERE finess_ej = $1 AND status = 'accepted' AND received_at <= $2 ORDER BY kind, period, version DESC) files)"""
 
 
 async def prepare_counting_state(connection: asyncpg.Connection, finess_ej: str, as_of: datetime) -> None:
-    """Build the tables for (`finess_ej`, `as_of`) unless this transaction already holds them.
+    """Fill the tables for (`finess_ej`, `as_of`) unless they already hold that entity and instant
+    read from the same files (an upload committed meanwhile refills them).
 
-    Must run inside a transaction: the tables are dropped at its commit."""
-    if await connection.fetchval(f"SELECT to_regclass('pg_temp.{_MARKER}') IS NOT NULL"):
-        if await connection.fetchval(f"SELECT finess_ej = $1 AND as_of = $2 FROM {_MARKER}", finess_ej, as_of):
-            return
-        await connection.execute(f"DROP TABLE {_MARKER}, {STAYS_TABLE}, {MONTH_PATIENTS_TABLE}, "
-                                 + ", ".join(current_records(kind) for kind in COUNTED_KINDS))
+    Must run inside a transaction. The tables are created once per transaction and refilled for
+    the next entity, so that a GHT read holds one set of locks; the outermost commit drops them."""
+    if not await connection.fetchval(f"SELECT to_regclass('pg_temp.{_MARKER}') IS NOT NULL"):
+        await _create_tables(connection)
+    elif await connection.fetchval(f"SELECT EXISTS (SELECT 1 FROM {_MARKER} WHERE finess_ej = $1 AND as_of = $2 "
+                                   f"AND files = {_ENTITY_FILES})", finess_ej, as_of):
+        return
+    else:
+        await connection.execute(f"TRUNCATE {', '.join(_TABLES)}, {_MARKER}")
     for kind in COUNTED_KINDS:
-        table = current_records(kind)
-        await connection.execute(f"CREATE TEMP TABLE {table} ON COMMIT DROP AS "
-                                 f"SELECT * FROM {record_table_name(kind)} WITH NO DATA")
-        await connection.execute(f"INSERT INTO {table} {latest_records_sql(kind)}", finess_ej, as_of)
-        await connection.execute(f"ANALYZE {table}")
-    await _month_patients(connection, finess_ej, as_of)
-    await connection.execute(f"CREATE TEMP TABLE {STAYS_TABLE} ON COMMIT DROP AS {STAYS_SQL}")
-    await connection.execute(f"ANALYZE {STAYS_TABLE}")
-    await connection.execute(f"CREATE TEMP TABLE {_MARKER} (finess_ej text, as_of timestamptz) ON COMMIT DROP")
-    await connection.execute(f"INSERT INTO {_MARKER} VALUES ($1, $2)", finess_ej, as_of)
-
-
-async def _month_patients(connection: asyncpg.Connection, finess_ej: str, as_of: datetime) -> None:
-    """Each month's current patients file, its month in `period`: a patient's state is that of
-    the month's own file, not the latest across months (D4). Ids are unique within a file."""
+        await connection.execute(f"INSERT INTO {current_records(kind)} {latest_records_sql(kind)}", finess_ej, as_of)
     files = CURRENT_FILES.format(finess_ej="$1", kind="'patients'", as_of="$2")
-    patients = record_table_name(RecordKind.PATIENTS)
-    await connection.execute(f"CREATE TEMP TABLE {MONTH_PATIENTS_TABLE} ON COMMIT DROP AS "
-                             f"SELECT *, ''::text AS period FROM {patients} WITH NO DATA")
     await connection.execute(f"INSERT INTO {MONTH_PATIENTS_TABLE} SELECT r.*, f.period "
-                             f"FROM {patients} r JOIN ({files}) f ON f.id = r.submission_id", finess_ej, as_of)
-    await connection.execute(f"ANALYZE {MONTH_PATIENTS_TABLE}")
+                             f"FROM {_PATIENTS} r JOIN ({files}) f ON f.id = r.submission_id", finess_ej, as_of)
+    await connection.execute(f"INSERT INTO {STAYS_TABLE} {STAYS_SQL}")  # reads the encounters just filled
+    await connection.execute(f"ANALYZE {', '.join(_TABLES)}")
+    await connection.execute(f"INSERT INTO {_MARKER} SELECT $1, $2, {_ENTITY_FILES}", finess_ej, as_of)
+
+
+async def _create_tables(connection: asyncpg.Connection) -> None:
+    """Empty, with the columns of what fills them. `period` holds the month of each patients
+    file: a patient's state is that of the month's own file, not the latest across months (D4)."""
+    for kind in COUNTED_KINDS:
+        await connection.execute(f"CREATE TEMP TABLE {current_records(kind)} ON COMMIT DROP AS "
+                                 f"SELECT * FROM {record_table_name(kind)} WITH NO DATA")
+    await connection.execute(f"CREATE TEMP TABLE {MONTH_PATIENTS_TABLE} ON COMMIT DROP AS "
+                             f"SELECT *, ''::text AS period FROM {_PATIENTS} WITH NO DATA")
+    await connection.execute(f"CREATE TEMP TABLE {STAYS_TABLE} ON COMMIT DROP AS {STAYS_SQL} WITH NO DATA")
+    await connection.execute(f"CREATE TEMP TABLE {_MARKER} (finess_ej text, as_of timestamptz, files bigint[]) "
+                             "ON COMMIT DROP")

@@ -1,6 +1,8 @@
 """The nine indicators of one legal entity and month, counted set-based in PostgreSQL and judged
 by the domain (applicability, weighting, targets, statuses)."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 
 import asyncpg
@@ -55,8 +57,7 @@ class PgIndicatorEngine:
         return judge_month(entity, month, as_of, referential, await self.count(entity, month, as_of))
 
     async def count(self, entity: LegalEntity, month: Period, as_of: datetime) -> MonthCounting:
-        async with self._connection.transaction():
-            await self._prepare(entity.finess_ej, as_of)
+        async with self._counting(entity.finess_ej, as_of):
             produced = await self._connection.fetchval(_PRESCRIPTION_PRODUCED, month.starts_at, month.ends_at)
             countings = {definition.id: await self._count(entity, month, as_of, definition)
                          for definition in CATALOGUE.values()}
@@ -66,24 +67,28 @@ class PgIndicatorEngine:
     async def count_strata(self, entity: LegalEntity, month: Period, as_of: datetime,
                            dimension: Dimension) -> StrataCountings:
         """The nine countings in each site or care unit (D17); not stored, asked for diagnosis."""
-        async with self._connection.transaction():
-            await self._prepare(entity.finess_ej, as_of)
+        async with self._counting(entity.finess_ej, as_of):
             return {definition.id: await self._count_strata(entity, month, as_of, definition, dimension)
                     for definition in CATALOGUE.values()}
 
     async def next_as_of_change(self, finess_ej: str, as_of: datetime) -> datetime | None:
         """The first instant after `as_of` at which the entity's countings could change with no new
         upload (a stay closing, a DMP acceptance recorded ahead); None when there is none."""
-        async with self._connection.transaction():
-            await self._prepare(finess_ej, as_of)
+        async with self._counting(finess_ej, as_of):
             instant: datetime | None = await self._connection.fetchval(_NEXT_AS_OF_CHANGE, as_of)
             return instant
 
-    async def _prepare(self, finess_ej: str, as_of: datetime) -> None:
-        # Counting is analytical: hash and merge joins. Misled row estimates once made the planner
-        # pick nested loops over tens of thousands of rows (12 s instead of 0.4 s on the demo's P1.O7).
-        await self._connection.execute("SET LOCAL enable_nestloop = off")
-        await prepare_counting_state(self._connection, finess_ej, as_of)
+    @asynccontextmanager
+    async def _counting(self, finess_ej: str, as_of: datetime) -> AsyncIterator[None]:
+        """A (sub)transaction with the entity's counting tables. Counting is analytical: hash and
+        merge joins only, as misled row estimates once made the planner pick nested loops over tens
+        of thousands of rows (12 s instead of 0.4 s on the demo's P1.O7). The setting ends with the
+        counting, not with the caller's transaction (a failure rolls it back with the savepoint)."""
+        async with self._connection.transaction():
+            await self._connection.execute("SET LOCAL enable_nestloop = off")
+            await prepare_counting_state(self._connection, finess_ej, as_of)
+            yield
+            await self._connection.execute("RESET enable_nestloop")
 
     async def _count(self, entity: LegalEntity, month: Period, as_of: datetime,
                      definition: IndicatorDefinition) -> Counting:

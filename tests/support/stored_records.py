@@ -43,6 +43,7 @@ async def store_month(
     connection: asyncpg.Connection, finess_ej: str, period: str, received_at: datetime, *,
     patients: Sequence[PatientState] = (), encounters: Sequence[Encounter] = (),
     consultations: Sequence[Consultation] = (), documents: Sequence[Document] = (), messages: Sequence[Message] = (),
+    version: int = 1,
 ) -> None:
     by_kind: dict[RecordKind, Sequence[Any]] = {
         RecordKind.PATIENTS: patients, RecordKind.ENCOUNTERS: encounters, RecordKind.CONSULTATIONS: consultations,
@@ -52,8 +53,8 @@ async def store_month(
         submission_id = await connection.fetchval(
             """INSERT INTO submission (finess_ej, period, kind, status, version, content_sha256, size_bytes,
                    row_count, file_format, uploaded_by, received_at)
-               VALUES ($1, $2, $3, 'accepted', 1, $4, 0, $5, 'csv', 'test', $6) RETURNING id""",
-            finess_ej, period, kind.value, uuid.uuid4().hex, len(records), received_at)
+               VALUES ($1, $2, $3, 'accepted', $7, $4, 0, $5, 'csv', 'test', $6) RETURNING id""",
+            finess_ej, period, kind.value, uuid.uuid4().hex, len(records), received_at, version)
         rows = [(submission_id, line, *row) for line, row in enumerate(_rows(kind, records), start=2)]
         await connection.copy_records_to_table(record_table_name(kind), records=rows,
                                                columns=["submission_id", "line_no", *storage_columns(kind)])
