@@ -40,7 +40,8 @@ def demo(months: int, port: int | None) -> None:
     from service.demo_loader import run_demo
 
     configured = Settings()
-    settings = Settings(database_url=None, data_dir=configured.data_dir / "demo", port=port or configured.port)
+    settings = Settings(database_url=None, data_dir=configured.data_dir / "demo",
+                        port=configured.port if port is None else port)
     _exit_on_sigterm()
     asyncio.run(run_demo(settings, months))
 

@@ -75,7 +75,7 @@ WITH docs AS (
 month_patients AS ({month_patients_sql("$4")}),
 reports AS (
     SELECT d.report_id,
-           (array_agg(d.patient_pseudonym ORDER BY d.produced_at, d.document_id))[1] AS patient,
+           (array_agg(d.patient_pseudonym ORDER BY d.produced_at, d.document_id COLLATE "C"))[1] AS patient,
            {_first_document_columns(dimension)}
            min(d.produced_at) AS produced_at, bool_or(coalesce(d.subcontracted, FALSE)) AS subcontracted,
            bool_or(coalesce(d.no_transmission, FALSE)) AS no_transmission,
@@ -104,7 +104,7 @@ SELECT stratum, 'unit', failure, count(*) FROM judged WHERE excluded IS NULL GRO
 def _first_document_columns(dimension: Dimension | None) -> str:
     """What a report's stratum is read from: its first document's unit, or the encounter and
     consultation that document is linked to (resolved to a site in `judged`)."""
-    order = "ORDER BY d.produced_at, d.document_id"
+    order = 'ORDER BY d.produced_at, d.document_id COLLATE "C"'
     if dimension is Dimension.SITE:
         return (f"(array_agg(d.encounter_id {order}))[1] AS first_encounter, "
                 f"(array_agg(d.consultation_id {order}))[1] AS first_consultation,")

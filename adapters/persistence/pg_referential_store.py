@@ -98,8 +98,8 @@ class PgReferentialStore:
                                    None, None)
         return _site(rows[0]) if rows else None
 
-    async def sites_of(self, finess_ej: str, day: date | None = None) -> list[Site]:
-        rows = await self._current("site_version", "finess_et", "", {}, day, None)
+    async def sites_of(self, finess_ej: str, day: date | None = None, as_of: datetime | None = None) -> list[Site]:
+        rows = await self._current("site_version", "finess_et", "", {}, day, as_of)
         return [_site(row) for row in rows if row["finess_ej"] == finess_ej and row["active"]]
 
     async def entity_scope(self, finess_ej: str) -> EntityScope | None:

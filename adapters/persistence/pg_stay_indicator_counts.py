@@ -1,6 +1,6 @@
 """P1.O2.LDL, P1.O2.ODS and P1.O3 counted in SQL, set-based, over the stays of `pg_stays_sql`.
 
-The reference is the domain's `count_stay_indicator`; a property test holds them equal, field by
+The reference is the domain's `tally_stay_indicator`; a property test holds them equal, field by
 field (numerator, denominator, every exclusion count).
 """
 
@@ -48,8 +48,8 @@ closed AS (
     SELECT * FROM stays s WHERE s.rejection IS NULL AND s.exit_at IS NOT NULL AND s.exit_at <= $1
       AND s.exit_month = $2::date
 ),
-stay_encounters AS (  -- unnested in the select list: a LATERAL join is a nested loop, and without
-    -- statistics (right after an upload) the planner rescanned every document for each stay
+stay_encounters AS (  -- unnested in the select list: a LATERAL join is always a nested loop, and
+    -- on misleading estimates the planner once rescanned every document for each stay (10 minutes)
     SELECT stay_id, unnest(encounter_ids) AS encounter_id FROM closed
 ),
 linked AS (  -- three equi-joins (an OR would make the planner compare every pair); a document reached

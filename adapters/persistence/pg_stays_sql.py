@@ -1,7 +1,8 @@
 """The stay policy (indicators.md §3, D5–D8) as one set-based SQL query over the latest state of
 an entity's encounters; the domain's `build_stays` is its reference and a property test holds
 them equal. Each row is a stay, or a rejected candidate with its `rejection`, with the site and
-unit of its last encounter (its stratum, D17).
+unit of its last encounter (its stratum, D17). Ties between instants are broken on the ids in
+code-point order (`COLLATE "C"`), as the domain's Python does, whatever the server's collation.
 
 It reads the latest state of the encounters from the counting transaction's table, and is built
 once per counting into `STAYS_TABLE` (`counting_state`).
@@ -38,15 +39,18 @@ singles AS (
 ),
 psy_groups AS (
     SELECT 'group:' || stay_group_id AS stay_id,
-           (array_agg(patient_pseudonym ORDER BY admitted_at, encounter_id))[1] AS patient, 'PSY' AS activity,
+           (array_agg(patient_pseudonym ORDER BY admitted_at, encounter_id COLLATE "C"))[1] AS patient,
+           'PSY' AS activity,
            'psy_group' AS rule, min(admitted_at) AS entry,
            CASE WHEN bool_and(discharged_at IS NOT NULL) THEN max(discharged_at) END AS exit_at,
            CASE WHEN bool_and(discharged_at IS NOT NULL)
                 THEN date_trunc('month', max(discharged_at) AT TIME ZONE {_PARIS})::date END AS exit_month,
            array_agg(encounter_id) AS encounter_ids, stay_group_id AS group_id,
            bool_or(coalesce(surgical_act, false)) AS surgical, NULL AS rejection,
-           (array_agg(finess_et ORDER BY coalesce(discharged_at, admitted_at) DESC, encounter_id DESC))[1] AS last_site,
-           (array_agg(unit ORDER BY coalesce(discharged_at, admitted_at) DESC, encounter_id DESC))[1] AS last_unit
+           (array_agg(finess_et ORDER BY coalesce(discharged_at, admitted_at) DESC, encounter_id COLLATE "C" DESC))[1]
+               AS last_site,
+           (array_agg(unit ORDER BY coalesce(discharged_at, admitted_at) DESC, encounter_id COLLATE "C" DESC))[1]
+               AS last_unit
     FROM enc
     WHERE activity = 'PSY' AND stay_group_id IS NOT NULL AND kind <> 'PASSAGE'
     GROUP BY stay_group_id
@@ -58,7 +62,8 @@ sessions AS (
     FROM enc WHERE kind = 'SEANCE' AND activity IN ({_SERIES})
 ),
 numbered AS (
-    SELECT sessions.*, row_number() OVER (PARTITION BY patient, activity ORDER BY admitted_at, encounter_id) AS rn
+    SELECT sessions.*,
+           row_number() OVER (PARTITION BY patient, activity ORDER BY admitted_at, encounter_id COLLATE "C") AS rn
     FROM sessions
 ),
 anchored AS (  -- walks each series in order: a session at or past its window's end anchors the next (D6)
@@ -70,15 +75,15 @@ anchored AS (  -- walks each series in order: a session at or past its window's 
     FROM anchored a JOIN numbered n ON n.patient = a.patient AND n.activity = a.activity AND n.rn = a.rn + 1
 ),
 series AS (
-    SELECT 'series:' || s.activity || ':' || (array_agg(s.encounter_id ORDER BY s.admitted_at, s.encounter_id))[1]
-               AS stay_id,
+    SELECT 'series:' || s.activity || ':'
+               || (array_agg(s.encounter_id ORDER BY s.admitted_at, s.encounter_id COLLATE "C"))[1] AS stay_id,
            s.patient, s.activity, 'series_window' AS rule, min(s.admitted_at) AS entry,
            (a.anchor + make_interval(months => a.months))::timestamp AT TIME ZONE {_PARIS} AS exit_at,
            date_trunc('month', (a.anchor + make_interval(months => a.months))::date - 1)::date AS exit_month,
            array_agg(s.encounter_id) AS encounter_ids, NULL AS group_id, bool_or(s.surgical) AS surgical,
            CASE WHEN count(*) < {SERIES_MINIMUM_SESSIONS} THEN 'series_fewer_than_3_sessions' END AS rejection,
-           (array_agg(s.finess_et ORDER BY s.admitted_at DESC, s.encounter_id DESC))[1] AS last_site,
-           (array_agg(s.unit ORDER BY s.admitted_at DESC, s.encounter_id DESC))[1] AS last_unit
+           (array_agg(s.finess_et ORDER BY s.admitted_at DESC, s.encounter_id COLLATE "C" DESC))[1] AS last_site,
+           (array_agg(s.unit ORDER BY s.admitted_at DESC, s.encounter_id COLLATE "C" DESC))[1] AS last_unit
     FROM anchored a JOIN numbered s ON s.patient = a.patient AND s.activity = a.activity AND s.rn = a.rn
     GROUP BY s.patient, s.activity, a.anchor, a.months
 )

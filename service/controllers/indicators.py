@@ -74,8 +74,8 @@ class IndicatorController(Controller):
                                           as_of or runtime.clock(), target_version)
         month, targets = read.month, reading.targets
         strata = await reading.strata(read, by)
-        names = ({site.finess_et: site.name for site in await referential.sites_of(finess_ej, month.last_day)}
-                 if by is Dimension.SITE else {})
+        sites = await referential.sites_of(finess_ej, month.last_day, reading.as_of) if by is Dimension.SITE else []
+        names = {site.finess_et: site.name for site in sites}
         return EntityMonthStrataView(
             finess_ej=finess_ej, period=month.label, as_of=reading.as_of, by=by, referential_version=targets.version,
             stay_policy_version=STAY_POLICY_VERSION,

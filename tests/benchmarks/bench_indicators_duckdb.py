@@ -614,7 +614,7 @@ LABELS = (PREPARE_LABEL, PRESCRIPTION_LABEL, *CATALOGUE, MISSING_LABEL)
 
 def _is_setting(statement: Statement) -> bool:
     """PostgreSQL's own bookkeeping: planner settings and the marker of the counting tables."""
-    return statement.sql.startswith("SET LOCAL") or any(
+    return statement.sql.startswith(("SET LOCAL", "RESET")) or any(
         word in statement.sql for word in ("to_regclass", "counting_state_of"))
 
 
@@ -762,8 +762,12 @@ def to_duckdb(sql: str) -> str:
     """The minimal mechanical translation of the engine's PostgreSQL to DuckDB's dialect: DuckDB
     has `to_months` for `make_interval(months => n)`, and its temporary tables know neither
     `ON COMMIT DROP` nor `WITH NO DATA` (replaced, as the next member's are, and `LIMIT 0`); the
-    rest (DISTINCT ON, FILTER, AT TIME ZONE with ICU, recursive CTEs, `NOT MATERIALIZED`, `$n`
-    parameters, `::` casts, ANALYZE) runs as it is."""
+    `ANALYZE a, b` is one statement a table, and `COLLATE "C"` goes (DuckDB compares by code
+    point); the rest (DISTINCT ON, FILTER, AT TIME ZONE with ICU, recursive CTEs,
+    `NOT MATERIALIZED`, `$n` parameters, `::` casts) runs as it is."""
+    if sql.startswith("ANALYZE "):  # DuckDB analyses one table a statement
+        return "; ".join(f"ANALYZE {table.strip()}" for table in sql.removeprefix("ANALYZE ").split(","))
+    sql = sql.replace(' COLLATE "C"', "")  # DuckDB compares strings by code point already
     sql = _EMPTY_TEMP_TABLE.sub(r"CREATE OR REPLACE TEMP TABLE \1 AS \2 LIMIT 0", sql)
     sql = _TEMP_TABLE.sub(r"CREATE OR REPLACE TEMP TABLE \1 AS", sql)
     return _MAKE_INTERVAL.sub(r"to_months(\1)", sql)
