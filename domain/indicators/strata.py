@@ -6,6 +6,10 @@ report in the unit of its first document and the site of the encounter or consul
 document is linked to; a patient counts in every site and unit where they had contact in the
 month, so patient strata need not add up to the total. A key is None where the upload did not
 give it (`unit` is optional, consultations have no unit, a report may link nothing).
+
+Decisions where D17 is silent: a consultation is not given its report's unit, or the
+consultations without a report would all fall under None and hide where reports are missing; a
+report linked only to a PSY group (`stay_group_id`) has no site, as a group may span sites.
 """
 
 from dataclasses import dataclass
