@@ -11,7 +11,13 @@ from datetime import datetime
 
 import asyncpg
 
-from adapters.persistence.latest_state import CURRENT_FILES, MONTH_PATIENTS_TABLE, current_records, latest_records_sql
+from adapters.persistence.latest_state import (
+    CURRENT_FILES,
+    ENTITIES_CURRENT_FILES,
+    MONTH_PATIENTS_TABLE,
+    current_records,
+    latest_records_sql,
+)
 from adapters.persistence.pg_stays_sql import STAYS_SQL, STAYS_TABLE
 from adapters.persistence.tables import record_table_name
 from domain.submissions.record_kinds import RecordKind
@@ -20,9 +26,8 @@ COUNTED_KINDS = (RecordKind.ENCOUNTERS, RecordKind.CONSULTATIONS, RecordKind.DOC
 _MARKER = "counting_state_of"
 _PATIENTS = record_table_name(RecordKind.PATIENTS)
 _TABLES = (*(current_records(kind) for kind in COUNTED_KINDS), MONTH_PATIENTS_TABLE, STAYS_TABLE)
-_ENTITY_FILES = """(SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM (
-    SELECT DISTINCT ON (kind, period) id FROM submission
-    WHERE finess_ej = $1 AND status = 'accepted' AND received_at <= $2 ORDER BY kind, period, version DESC) files)"""
+_ENTITY_FILES = ("(SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM ("
+                 + ENTITIES_CURRENT_FILES.format(finess_ejs="ARRAY[$1]", as_of="$2") + ") files)")
 
 
 async def prepare_counting_state(connection: asyncpg.Connection, finess_ej: str, as_of: datetime) -> None:

@@ -16,6 +16,14 @@ ORDER BY period, version DESC
 """
 
 
+ENTITIES_CURRENT_FILES = """
+SELECT DISTINCT ON (finess_ej, kind, period) finess_ej, id, kind, period, version
+FROM submission
+WHERE finess_ej = ANY({finess_ejs}) AND status = 'accepted' AND received_at <= {as_of}
+ORDER BY finess_ej, kind, period, version DESC
+"""
+"""Every current file of the entities, all kinds and months: what a counting reads."""
+
 MONTH_PATIENTS_TABLE = "current_patients"
 """The temporary table of every month's current patients file (each holds its own month's, D4)."""
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import asyncpg
 
+from adapters.persistence.latest_state import ENTITIES_CURRENT_FILES
 from adapters.persistence.pg_indicator_engine import PgIndicatorEngine
 from domain.indicators.catalogue import Exclusion, Unit
 from domain.indicators.counting import Counting, MonthCounting
@@ -26,12 +27,7 @@ from domain.stays import STAY_POLICY_VERSION
 
 ENGINE_VERSION = f"{STAY_POLICY_VERSION}/COUNTING-1"  # change it when a counting rule changes
 
-_CURRENT_FILES = """
-SELECT DISTINCT ON (finess_ej, kind, period) finess_ej, id, kind, period, version
-FROM submission
-WHERE finess_ej = ANY($1::text[]) AND status = 'accepted' AND received_at <= $2
-ORDER BY finess_ej, kind, period, version DESC
-"""
+_CURRENT_FILES = ENTITIES_CURRENT_FILES.format(finess_ejs="$1::text[]", as_of="$2")
 _LOOKUP = """
 SELECT DISTINCT ON (c.finess_ej) c.*
 FROM unnest($1::text[], $3::text[]) AS asked (finess_ej, inputs_sha256)
