@@ -6,13 +6,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.pg_indicator_engine import PgIndicatorEngine
 from domain.indicators.strata import Dimension
-from tests.support.database import EMPTY_ALL_TABLES
-from tests.support.stored_records import store_entity_month, with_uuid_patients
+from tests.support.stored_records import stored_month, with_uuid_patients
 from tests.unit.test_indicator_scenario import MARCH
 
 
@@ -46,11 +44,8 @@ class PlanRecorder:
 
 async def test_no_counting_plan_has_a_nested_loop(engine: AsyncEngine) -> None:
     month = with_uuid_patients(MARCH)
-    async with engine.begin() as connection:
-        await connection.execute(text(EMPTY_ALL_TABLES))
-        raw = (await connection.get_raw_connection()).driver_connection
-        await store_entity_month(raw, month, datetime(2025, 4, 1, tzinfo=UTC))  # type: ignore[arg-type]
-        recorder = PlanRecorder(raw)  # type: ignore[arg-type]
+    async with stored_month(engine, month, datetime(2025, 4, 1, tzinfo=UTC)) as raw:
+        recorder = PlanRecorder(raw)
         counting = PgIndicatorEngine(recorder)  # type: ignore[arg-type]
         await counting.count(month.entity, month.month, month.as_of)
         for dimension in Dimension:

@@ -2,24 +2,19 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.pg_indicator_engine import PgIndicatorEngine
 from domain.indicators.results import compute_month
 from domain.indicators.targets import target_referential
-from tests.support.database import EMPTY_ALL_TABLES
-from tests.support.stored_records import store_entity_month, with_uuid_patients
+from tests.support.stored_records import stored_month, with_uuid_patients
 from tests.unit.test_indicator_scenario import MARCH
 
 
 async def test_the_sql_engine_gives_the_scenario_figures(engine: AsyncEngine) -> None:
     month = with_uuid_patients(MARCH)
-    async with engine.begin() as connection:
-        await connection.execute(text(EMPTY_ALL_TABLES))
-        raw = (await connection.get_raw_connection()).driver_connection
-        await store_entity_month(raw, month, datetime(2025, 4, 1, tzinfo=UTC))  # type: ignore[arg-type]
-        counted = await PgIndicatorEngine(raw).compute(month.entity, month.month, month.as_of,  # type: ignore[arg-type]
+    async with stored_month(engine, month, datetime(2025, 4, 1, tzinfo=UTC)) as raw:
+        counted = await PgIndicatorEngine(raw).compute(month.entity, month.month, month.as_of,
                                                        target_referential())
     assert counted == compute_month(month, target_referential())
     assert [(r.indicator_id, r.numerator, r.denominator) for r in counted] == [

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.counting_state import prepare_counting_state
@@ -35,8 +34,7 @@ from domain.records import (
     PatientState,
 )
 from domain.referential import Capabilities, Eligibility, LegalEntity, MesMode, Policies
-from tests.support.database import EMPTY_ALL_TABLES
-from tests.support.stored_records import store_entity_month
+from tests.support.stored_records import stored_month
 
 ENTITY, SITE = "750712184", "750100018"
 MONTH = Period(2025, 3)
@@ -143,17 +141,14 @@ TWO_PATIENT_REPORT = EntityMonth(
 @example(month=SPLIT_MESSAGES)
 @example(month=TWO_PATIENT_REPORT)
 async def test_patient_and_document_indicators_in_sql_equal_the_domain(engine: AsyncEngine, month: EntityMonth) -> None:
-    async with engine.begin() as connection:
-        await connection.execute(text(EMPTY_ALL_TABLES))
-        raw = (await connection.get_raw_connection()).driver_connection
-        await store_entity_month(raw, month, datetime(2025, 3, 1, tzinfo=UTC))  # type: ignore[arg-type]
-        await prepare_counting_state(raw, ENTITY, month.as_of)  # type: ignore[arg-type]
+    async with stored_month(engine, month, datetime(2025, 3, 1, tzinfo=UTC)) as raw:
+        await prepare_counting_state(raw, ENTITY, month.as_of)
         for indicator in INDICATORS:
             if indicator in ("P1.O1", "P1.O7", "P1.O8"):
-                counted = await count_patient_indicator_sql(raw, month.entity, MONTH, month.as_of, indicator)  # type: ignore[arg-type]
+                counted = await count_patient_indicator_sql(raw, month.entity, MONTH, month.as_of, indicator)
             else:
-                counted = await count_document_indicator_sql(raw, month.entity, MONTH, month.as_of,  # type: ignore[arg-type]
+                counted = await count_document_indicator_sql(raw, month.entity, MONTH, month.as_of,
                                                              CATALOGUE[indicator])
             assert counted == count_indicator(month, indicator), indicator
-        missing = await count_patients_missing_from_file(raw, MONTH)  # type: ignore[arg-type]
+        missing = await count_patients_missing_from_file(raw, MONTH)
     assert missing_patients_warning(missing) == patients_missing_from_file(month)

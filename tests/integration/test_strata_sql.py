@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.pg_indicator_engine import PgIndicatorEngine
@@ -30,8 +29,7 @@ from domain.records import (
 from domain.referential import LegalEntity
 from tests.integration.test_patient_and_document_indicators_sql import months as patient_and_document_months
 from tests.integration.test_stay_indicators_sql import months as stay_months
-from tests.support.database import EMPTY_ALL_TABLES
-from tests.support.stored_records import store_entity_month, with_uuid_patients
+from tests.support.stored_records import stored_month, with_uuid_patients
 from tests.unit.test_indicator_scenario import MARCH
 
 SITES = ["750100018", "750100026"]
@@ -86,11 +84,8 @@ def stratified_months(draw: st.DrawFn) -> EntityMonth:
 @example(month=with_uuid_patients(MARCH))
 @example(month=LAST_AND_FIRST)
 async def test_strata_in_sql_equal_the_domain(engine: AsyncEngine, month: EntityMonth) -> None:
-    async with engine.begin() as connection:
-        await connection.execute(text(EMPTY_ALL_TABLES))
-        raw = (await connection.get_raw_connection()).driver_connection
-        await store_entity_month(raw, month, datetime(2025, 3, 1, tzinfo=UTC))  # type: ignore[arg-type]
+    async with stored_month(engine, month, datetime(2025, 3, 1, tzinfo=UTC)) as raw:
         for dimension in Dimension:
-            counted = await PgIndicatorEngine(raw).count_strata(month.entity, month.month, month.as_of,  # type: ignore[arg-type]
+            counted = await PgIndicatorEngine(raw).count_strata(month.entity, month.month, month.as_of,
                                                                 dimension)
             assert counted == count_strata(month, dimension), dimension

@@ -2,17 +2,21 @@
 the SQL counting and the domain's reference computation can be run on the very same month."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 import asyncpg
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.tables import record_table_name, storage_columns
 from domain.indicators.entity_month import EntityMonth
 from domain.records import Consultation, Document, Encounter, Message, PatientState
 from domain.submissions.record_kinds import RecordKind
+from tests.support.database import EMPTY_ALL_TABLES
 
 
 def _value(value: Any) -> Any:
@@ -78,3 +82,14 @@ async def store_entity_month(connection: asyncpg.Connection, month: EntityMonth,
     await store_month(connection, month.entity.finess_ej, month.month.label, received_at,
                       patients=list(month.patients.values()), encounters=month.encounters,
                       consultations=month.consultations, documents=month.documents, messages=month.messages)
+
+
+@asynccontextmanager
+async def stored_month(engine: AsyncEngine, month: EntityMonth, received_at: datetime) -> AsyncIterator[Any]:
+    """A transaction on the emptied database holding `month`'s records as its files; yields the
+    transaction's asyncpg connection, which the counting adapters take."""
+    async with engine.begin() as connection:
+        await connection.execute(text(EMPTY_ALL_TABLES))
+        raw = (await connection.get_raw_connection()).driver_connection
+        await store_entity_month(raw, month, received_at)
+        yield raw
