@@ -18,7 +18,7 @@ from adapters.persistence.indicator_sql import (
     stratum_sql,
     unit_rank_sql,
 )
-from adapters.persistence.latest_state import current_cte
+from adapters.persistence.latest_state import current_records
 from adapters.persistence.pg_stays_sql import STAYS_TABLE
 from domain.indicators.catalogue import Exclusion, IndicatorDefinition, Unit
 from domain.indicators.counting import Counting
@@ -37,13 +37,15 @@ def _counting_sql(definition: IndicatorDefinition, by_patient: bool, exact_mes: 
     stratum = stratum_sql(dimension, "last_site", "last_unit")
     stay_stratum = stratum_sql(dimension, "p.last_site", "p.last_unit")
     codes = in_list(definition.type_codes)
-    with_prescription = f"EXISTS (SELECT 1 FROM linked l WHERE l.stay_id = s.stay_id AND l.type_code IN ({codes}))"
+    with_prescription = "EXISTS (SELECT 1 FROM linked l WHERE l.stay_id = s.stay_id)"
     population = {"P1.O3": "s.surgical", "P1.O2.ODS": with_prescription}.get(definition.id, "TRUE")
     no_profile = "mp.mes_status IN ('NONE', 'OPPOSED', 'CLOSED')" if exact_mes else "FALSE"
     of_type, best, furthest = group_failure_sql(definition, "l", as_of="$1", deadline="$4", require_datamatrix="$5")
     return f"""
 WITH stays AS NOT MATERIALIZED (SELECT * FROM {STAYS_TABLE}),
-docs AS {current_cte(RecordKind.DOCUMENTS)},
+docs AS NOT MATERIALIZED (  -- only the indicator's types: every use of a linked document asks for them
+    SELECT * FROM {current_records(RecordKind.DOCUMENTS)} WHERE type_code IN ({codes})
+),
 closed AS (
     SELECT * FROM stays s WHERE s.rejection IS NULL AND s.exit_at IS NOT NULL AND s.exit_at <= $1
       AND s.exit_month = $2::date
