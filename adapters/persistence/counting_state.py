@@ -14,6 +14,7 @@ import asyncpg
 from adapters.persistence.latest_state import (
     CURRENT_FILES,
     ENTITIES_CURRENT_FILES,
+    IN_FILES,
     MONTH_PATIENTS_TABLE,
     current_records,
     latest_records_sql,
@@ -46,10 +47,16 @@ async def prepare_counting_state(connection: asyncpg.Connection, finess_ej: str,
     for kind in COUNTED_KINDS:
         await connection.execute(f"INSERT INTO {current_records(kind)} {latest_records_sql(kind)}", finess_ej, as_of)
     files = CURRENT_FILES.format(finess_ej="$1", kind="'patients'", as_of="$2")
-    await connection.execute(f"INSERT INTO {MONTH_PATIENTS_TABLE} SELECT r.*, f.period "
-                             f"FROM {_PATIENTS} r JOIN ({files}) f ON f.id = r.submission_id", finess_ej, as_of)
+    await connection.execute(f"INSERT INTO {MONTH_PATIENTS_TABLE} WITH files AS ({files}) SELECT r.*, f.period "
+                             f"FROM {_PATIENTS} r JOIN files f ON f.id = r.submission_id "
+                             f"WHERE {IN_FILES.format(files='files')}", finess_ej, as_of)
     await connection.execute(f"INSERT INTO {STAYS_TABLE} {STAYS_SQL}")  # reads the encounters just filled
+    # The planner needs the tables' sizes and their keys' frequent values, not fine histograms: a
+    # sample of 3,000 rows instead of 30,000 makes ANALYZE ten times faster (it was an eighth of
+    # the counting time).
+    await connection.execute("SET LOCAL default_statistics_target = 10")
     await connection.execute(f"ANALYZE {', '.join(_TABLES)}")
+    await connection.execute("RESET default_statistics_target")
     await connection.execute(f"INSERT INTO {_MARKER} SELECT $1, $2, {_ENTITY_FILES}", finess_ej, as_of)
 
 
