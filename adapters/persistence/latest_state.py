@@ -24,6 +24,10 @@ ORDER BY finess_ej, kind, period, version DESC
 """
 """Every current file of the entities, all kinds and months: what a counting reads."""
 
+IN_FILES = "r.submission_id = ANY (ARRAY(SELECT id FROM {files}))"
+"""Restricts record rows `r` to files of a subquery as a list of ids, which the block-range index
+serves; the join alone would scan every entity's rows."""
+
 MONTH_PATIENTS_TABLE = "current_patients"
 """The temporary table of every month's current patients file (each holds its own month's, D4)."""
 
@@ -49,5 +53,6 @@ def latest_records_sql(kind: RecordKind, *, finess_ej: str = "$1", as_of: str = 
 WITH current_files AS ({CURRENT_FILES.format(finess_ej=finess_ej, kind=f"'{kind.value}'", as_of=as_of)})
 SELECT DISTINCT ON ({identity}) r.*
 FROM {record_table_name(kind)} r JOIN current_files f ON f.id = r.submission_id
+WHERE {IN_FILES.format(files="current_files")}
 ORDER BY {identity}, {version_first}f.received_at DESC, f.id DESC
 """

@@ -176,6 +176,11 @@ def _record_table(kind: RecordKind) -> None:
         # Unique within a file: the index rejects duplicate ids during COPY, sparing a file-wide
         # GROUP BY after it, and serves every lookup by submission.
         Index(f"ux_{name}_key", "submission_id", *(storage_name(kind, field) for field in spec.key), unique=True),
+        # A file's rows are written by one COPY, so they fill neighbouring pages: block ranges of
+        # submission ids let a counting read only its entity's current files, not every entity's
+        # rows (the key index would fetch them in id order, scattered).
+        Index(f"ix_{name}_file_pages", "submission_id", postgresql_using="brin",
+              postgresql_with={"autosummarize": "on"}),
     )
 
 
