@@ -6,7 +6,7 @@ holds its identity (for documents: the highest document version first, decision 
 """
 
 from adapters.persistence.tables import record_table_name, storage_name
-from domain.submissions.record_kinds import RECORD_KINDS, RecordKind
+from domain.submissions.record_kinds import RECORD_KINDS, FieldType, RecordKind
 
 CURRENT_FILES = """
 SELECT DISTINCT ON (period) id, received_at, period
@@ -47,7 +47,7 @@ def latest_records_sql(kind: RecordKind, *, finess_ej: str = "$1", as_of: str = 
     """Rows of the latest state of one entity's records of `kind`; `finess_ej` and `as_of` name
     the query's parameters (by default $1 and $2)."""
     spec = RECORD_KINDS[kind]
-    identity = ", ".join(f"r.{storage_name(kind, name)}" for name in spec.identity)
+    identity = ", ".join(f"r.{storage_name(kind, name)}{_byte_order(spec.field(name).type)}" for name in spec.identity)
     version_first = "r.version DESC, " if "version" in spec.key else ""
     return f"""
 WITH current_files AS ({CURRENT_FILES.format(finess_ej=finess_ej, kind=f"'{kind.value}'", as_of=as_of)})
@@ -56,3 +56,9 @@ FROM {record_table_name(kind)} r JOIN current_files f ON f.id = r.submission_id
 WHERE {IN_FILES.format(files="current_files")}
 ORDER BY {identity}, {version_first}f.received_at DESC, f.id DESC
 """
+
+
+def _byte_order(field_type: FieldType) -> str:
+    """Text identities sorted in byte order: the same groups as under the database's collation (a
+    deterministic one compares bytes for equality), sorted about a fifth faster. Pseudonyms are uuids."""
+    return "" if field_type is FieldType.PATIENT_ID else ' COLLATE "C"'
