@@ -18,7 +18,7 @@ from adapters.persistence.indicator_sql import (
     stratum_sql,
     unit_rank_sql,
 )
-from adapters.persistence.latest_state import current_records
+from adapters.persistence.pg_stay_documents_sql import STAY_DOCUMENTS_TABLE
 from adapters.persistence.pg_stays_sql import STAYS_TABLE
 from domain.indicators.catalogue import Exclusion, IndicatorDefinition, Unit
 from domain.indicators.counting import Counting
@@ -26,7 +26,6 @@ from domain.indicators.document_eligibility import feeding_deadline
 from domain.indicators.strata import Dimension
 from domain.periods import Period
 from domain.referential import CountingUnit, LegalEntity, MesMode
-from domain.submissions.record_kinds import RecordKind
 
 
 def _counting_sql(definition: IndicatorDefinition, by_patient: bool, exact_mes: bool,
@@ -43,26 +42,11 @@ def _counting_sql(definition: IndicatorDefinition, by_patient: bool, exact_mes: 
     of_type, best, furthest = group_failure_sql(definition, "l", as_of="$1", deadline="$4", require_datamatrix="$5")
     return f"""
 WITH stays AS NOT MATERIALIZED (SELECT * FROM {STAYS_TABLE}),
-docs AS NOT MATERIALIZED (  -- only the indicator's types: every use of a linked document asks for them
-    SELECT * FROM {current_records(RecordKind.DOCUMENTS)} WHERE type_code IN ({codes})
-),
 closed AS (
     SELECT * FROM stays s WHERE s.rejection IS NULL AND s.exit_at IS NOT NULL AND s.exit_at <= $1
       AND s.exit_month = $2::date
 ),
-stay_encounters AS (  -- unnested in the select list: a LATERAL join is always a nested loop, and
-    -- on misleading estimates the planner once rescanned every document for each stay (10 minutes)
-    SELECT stay_id, unnest(encounter_ids) AS encounter_id FROM closed
-),
-linked AS (  -- three equi-joins (an OR would make the planner compare every pair); a document reached
-    -- twice only repeats a minimum, a maximum and a count compared with 0, so no sort removes it
-    SELECT e.stay_id, d.* FROM stay_encounters e JOIN docs d ON d.encounter_id = e.encounter_id
-    UNION ALL
-    SELECT s.stay_id, d.* FROM closed s JOIN docs d ON d.stay_group_id = s.group_id WHERE s.rule = 'psy_group'
-    UNION ALL
-    SELECT s.stay_id, d.* FROM closed s JOIN docs d ON d.patient_pseudonym = s.patient
-    WHERE s.rule = 'series_window' AND d.produced_at >= s.entry AND d.produced_at < s.exit_at
-),
+linked AS NOT MATERIALIZED (SELECT * FROM {STAY_DOCUMENTS_TABLE} WHERE type_code IN ({codes})),
 month_patients AS ({month_patients_sql("$3")}),
 population AS (
     SELECT s.*, ({no_profile}) IS TRUE AS without_profile
