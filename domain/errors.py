@@ -91,13 +91,22 @@ class IssueReport:
     total: int = 0
 
 
-class SubmissionRefused(DomainError):
-    """A file was refused as a whole; nothing of it was stored."""
+class FileRefused(DomainError):
+    """A file was refused as a whole, with every issue found; nothing of it was stored."""
 
-    slug = "submission-refused"
+    slug = "file-refused"
     title = "The file was refused; nothing of it was stored"
 
-    def __init__(self, detail: str, report: IssueReport, submission_id: int | None) -> None:
+    def __init__(self, detail: str, report: IssueReport) -> None:
         super().__init__(detail)
         self.report = report
+
+
+class SubmissionRefused(FileRefused):
+    """A monthly submission refused; its refusal is recorded under `submission_id`."""
+
+    slug = "submission-refused"
+
+    def __init__(self, detail: str, report: IssueReport, submission_id: int | None) -> None:
+        super().__init__(detail, report)
         self.submission_id = submission_id

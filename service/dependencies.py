@@ -8,6 +8,7 @@ from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.pg_api_key_store import PgApiKeyStore
+from adapters.persistence.pg_national_statistics import PgNationalStatistics
 from adapters.persistence.pg_referential_store import PgReferentialStore
 from adapters.persistence.pg_submission_history import PgSubmissionHistory
 from service.auth import provide_principal
@@ -37,6 +38,10 @@ def provide_history(unit_of_work: NamedDependency[AsyncConnection]) -> PgSubmiss
     return PgSubmissionHistory(unit_of_work)
 
 
+def provide_national(unit_of_work: NamedDependency[AsyncConnection]) -> PgNationalStatistics:
+    return PgNationalStatistics(unit_of_work)
+
+
 DEPENDENCIES: dict[str, Any] = {
     "runtime": Provide(provide_runtime, sync_to_thread=False),
     "principal": Provide(provide_principal, sync_to_thread=False),
@@ -44,4 +49,5 @@ DEPENDENCIES: dict[str, Any] = {
     "referential": Provide(provide_referential, sync_to_thread=False),
     "api_keys": Provide(provide_api_keys, sync_to_thread=False),
     "history": Provide(provide_history, sync_to_thread=False),
+    "national": Provide(provide_national, sync_to_thread=False),
 }

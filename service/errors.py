@@ -12,6 +12,7 @@ from domain.errors import (
     ActionNotAllowed,
     Conflict,
     DomainError,
+    FileRefused,
     InvalidInput,
     NotAuthenticated,
     NotFound,
@@ -28,7 +29,7 @@ STATUS_OF: dict[type[DomainError], int] = {
     NotAuthenticated: 401,
     ActionNotAllowed: 403,
     InvalidInput: 422,
-    SubmissionRefused: 422,
+    FileRefused: 422,
     UploadTooLarge: 413,
     Conflict: 409,
     StorageUnavailable: 503,
@@ -49,9 +50,9 @@ def domain_error_handler(_: Request[Any, Any, Any], error: Exception) -> Respons
     assert isinstance(error, DomainError)
     status = next((code for kind, code in STATUS_OF.items() if isinstance(error, kind)), 400)
     extra: dict[str, Any] = {}
-    if isinstance(error, SubmissionRefused):
+    if isinstance(error, FileRefused):
         extra = {
-            "submission_id": error.submission_id,
+            **({"submission_id": error.submission_id} if isinstance(error, SubmissionRefused) else {}),
             "error_total": error.report.total,
             "errors": [{k: v for k, v in asdict(issue).items() if v is not None}
                        for issue in error.report.issues],

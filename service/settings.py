@@ -32,6 +32,7 @@ class Settings(BaseSettings):
         description="Master secret of the pseudonymisation keys; generated into data_dir if unset.",
     )
     max_upload_bytes: int = 2 * 1024**3
+    max_national_file_bytes: int = 64 * 1024**2  # a national file holds a row per establishment and month
     upload_batch_rows: int = 65_536
     max_listed_errors: int = 1_000
     database_pool_size: int = 10

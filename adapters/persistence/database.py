@@ -1,7 +1,9 @@
 """Connection to PostgreSQL: one SQLAlchemy async engine (asyncpg driver) for the whole app."""
 
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 
@@ -17,3 +19,9 @@ def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
         async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
         connect_args={"server_settings": {"application_name": "hopen2"}},
     )
+
+
+async def asyncpg_connection(connection: Any) -> asyncpg.Connection:
+    """The asyncpg connection under a SQLAlchemy one, for `COPY` and typed bulk reads."""
+    raw = await connection.get_raw_connection()
+    return raw.driver_connection  # type: ignore[no-any-return]

@@ -15,6 +15,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.persistence.database import asyncpg_connection
 from adapters.persistence.pg_submission_checks import check_copied_rows
 from adapters.persistence.tables import record_table_name, storage_columns
 from adapters.uploads.arrow_record_validator import UploadContext
@@ -68,7 +69,7 @@ class PgSubmissionStore:
         reading = UploadReading(dialect)
         sink = IssueSink(self._cap)
         async with self._engine.connect() as sa_connection:
-            connection = await _asyncpg(sa_connection)
+            connection = await asyncpg_connection(sa_connection)
             try:
                 receipt = await self._store(connection, request, spooled, file_format, reading, context, sink)
             except _DryRun as dry_run:
@@ -194,8 +195,3 @@ async def _csv_bytes(chunks: Any) -> Any:
 
 def _delimiter(file_format: FileFormat, reading: UploadReading) -> str | None:
     return reading.dialect.delimiter if file_format is FileFormat.CSV else None
-
-
-async def _asyncpg(sa_connection: Any) -> asyncpg.Connection:
-    raw = await sa_connection.get_raw_connection()
-    return raw.driver_connection  # type: ignore[no-any-return]

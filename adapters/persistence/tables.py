@@ -17,6 +17,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    Numeric,
     Table,
     Text,
     UniqueConstraint,
@@ -140,6 +141,53 @@ class IndicatorCounting(SQLModel, table=True):
     computed_at: datetime = Field(sa_column=_now())
 
 
+class NationalMapping(SQLModel, table=True):
+    """A named column mapping of a national dataset; a new version is recorded on each change."""
+
+    __tablename__ = "national_mapping"
+    name: str = Field(primary_key=True)
+    recorded_at: datetime = Field(sa_column=Column(DateTime(timezone=True), primary_key=True,
+                                                   server_default=text("clock_timestamp()")))
+    dataset: str
+    headers: dict[str, str] = Field(sa_column=Column(JSONB, nullable=False))
+    recorded_by: str
+
+
+class NationalImport(SQLModel, table=True):
+    """One imported national file, versioned per dataset, with the mapping it was read through."""
+
+    __tablename__ = "national_import"
+    __table_args__ = (UniqueConstraint("dataset", "version"),)
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True, autoincrement=True))
+    dataset: str
+    version: int
+    content_sha256: str
+    file_name: str | None = None
+    mapping_name: str | None = None
+    mapping_headers: dict[str, str] = Field(sa_column=Column(JSONB, nullable=False))
+    row_count: int
+    imported_by: str
+    imported_at: datetime = Field(sa_column=_now())
+
+
+NATIONAL_COUNT_COLUMNS = ("documents", "documents_ins_qualified", "lots", "calls", "messages",
+                          "messages_with_documents", "patients_messaged")
+
+Table(
+    "national_row", metadata,
+    Column("import_id", BigInteger, nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("period", Text, nullable=False),
+    Column("finess", Text),
+    Column("finess_kind", Text),
+    Column("area", Text),
+    Column("type_code", Text),
+    *(Column(name, BigInteger) for name in NATIONAL_COUNT_COLUMNS),
+    Column("rate", Numeric),
+    Index("ix_national_row_import", "import_id", "period"),
+)
+
+
 _SQL_TYPES: dict[FieldType, Any] = {
     FieldType.TEXT: Text, FieldType.ENUM: Text, FieldType.SITE_FINESS: Text,
     FieldType.SENDER_FINESS: Text, FieldType.BOOL: Boolean, FieldType.INT: Integer,
@@ -187,4 +235,4 @@ def _record_table(kind: RecordKind) -> None:
 for _kind in RecordKind:
     _record_table(_kind)
 
-__all__ = ["metadata", "record_table_name", "storage_columns", "storage_name"]
+__all__ = ["NATIONAL_COUNT_COLUMNS", "metadata", "record_table_name", "storage_columns", "storage_name"]
