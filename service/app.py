@@ -26,6 +26,7 @@ from service.controllers.indicator_trend import IndicatorTrendController
 from service.controllers.indicators import IndicatorController
 from service.controllers.legal_entities import LegalEntityController
 from service.controllers.national_statistics import NationalStatisticsController
+from service.controllers.reconciliation import ReconciliationController
 from service.controllers.sites import SiteController
 from service.controllers.submissions import SubmissionController
 from service.dependencies import DEPENDENCIES
@@ -69,7 +70,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     return Litestar(
         route_handlers=[HealthController, ApiKeyController, GhtController, LegalEntityController,
                         SiteController, SubmissionController, IndicatorController,
-                        IndicatorTrendController, GhtIndicatorController, NationalStatisticsController],
+                        IndicatorTrendController, GhtIndicatorController, NationalStatisticsController,
+                        ReconciliationController],
         dependencies=DEPENDENCIES,
         guards=[require_api_key],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -4,10 +4,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.indicators.warnings import FlowBreakThresholds
+from domain.reconciliation.national_checks import NATIONAL_CHECKS
+from domain.reconciliation.reconcile import DEFAULT_TOLERANCE_POINTS
 
 
 class Settings(BaseSettings):
@@ -41,6 +43,20 @@ class Settings(BaseSettings):
     flow_break_rate_drop_points: Decimal = Decimal(20)
     flow_break_numerator_drop_share: Decimal = Decimal("0.5")
     flow_break_previous_months: int = Field(default=3, ge=1, le=12)
+    # Reconciliation (§7): a gap within this many rate points is consistent; per indicator overrides,
+    # e.g. HOPEN2_RECONCILIATION_TOLERANCE_POINTS_BY_INDICATOR='{"P1.O1": 10}'.
+    reconciliation_tolerance_points: Decimal = Field(default=DEFAULT_TOLERANCE_POINTS, ge=0)
+    reconciliation_tolerance_points_by_indicator: dict[str, Decimal] = Field(default_factory=dict)
+
+    @field_validator("reconciliation_tolerance_points_by_indicator")
+    @classmethod
+    def _known_indicators(cls, tolerances: dict[str, Decimal]) -> dict[str, Decimal]:
+        unknown = sorted(set(tolerances) - set(NATIONAL_CHECKS))
+        if unknown:
+            raise ValueError(f"unknown indicators: {', '.join(unknown)}")
+        if any(points < 0 for points in tolerances.values()):
+            raise ValueError("a tolerance cannot be negative")
+        return tolerances
 
     @property
     def spool_dir(self) -> Path:
@@ -51,6 +67,11 @@ class Settings(BaseSettings):
     def flow_break_thresholds(self) -> FlowBreakThresholds:
         return FlowBreakThresholds(self.flow_break_rate_drop_points, self.flow_break_numerator_drop_share,
                                    self.flow_break_previous_months)
+
+    @property
+    def reconciliation_tolerances(self) -> dict[str, Decimal]:
+        return {indicator_id: self.reconciliation_tolerance_points_by_indicator.get(
+            indicator_id, self.reconciliation_tolerance_points) for indicator_id in NATIONAL_CHECKS}
 
     @property
     def uses_embedded_database(self) -> bool:

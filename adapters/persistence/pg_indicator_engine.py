@@ -19,6 +19,7 @@ from adapters.persistence.pg_patient_indicator_counts import (
     count_patient_indicator_sql,
     count_patient_indicator_strata_sql,
 )
+from adapters.persistence.pg_reconciliation_facts import count_local_document_facts
 from adapters.persistence.pg_stay_indicator_counts import count_stay_indicator_sql, count_stay_indicator_strata_sql
 from adapters.persistence.pg_stays_sql import STAYS_TABLE
 from domain.indicators.catalogue import CATALOGUE, IndicatorDefinition, Unit
@@ -27,6 +28,7 @@ from domain.indicators.results import IndicatorResult, StrataCountings, judge_mo
 from domain.indicators.strata import Dimension
 from domain.indicators.targets import TargetReferential
 from domain.periods import Period
+from domain.reconciliation.reconcile import LocalDocumentFacts
 from domain.referential import LegalEntity
 from domain.submissions.record_kinds import RecordKind
 
@@ -70,6 +72,12 @@ class PgIndicatorEngine:
         async with self._counting(entity.finess_ej, as_of):
             return {definition.id: await self._count_strata(entity, month, as_of, definition, dimension)
                     for definition in CATALOGUE.values()}
+
+    async def document_facts(self, entity: LegalEntity, month: Period,
+                             as_of: datetime) -> dict[str, LocalDocumentFacts]:
+        """What the month's documents show that may explain a gap with the national DMP feeds (§7)."""
+        async with self._counting(entity.finess_ej, as_of):
+            return await count_local_document_facts(self._connection, entity, month, as_of)
 
     async def next_as_of_change(self, finess_ej: str, as_of: datetime) -> datetime | None:
         """The first instant after `as_of` at which the entity's countings could change with no new

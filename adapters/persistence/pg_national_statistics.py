@@ -70,10 +70,11 @@ class PgNationalStatistics:
 
     async def record_import(
         self, dataset: NationalDataset, content_sha256: str, file_name: str | None, mapping: ColumnMapping,
-        rows: Sequence[NationalRow], imported_by: str,
+        rows: Sequence[NationalRow], imported_by: str, imported_at: datetime,
     ) -> NationalImportSummary:
         """A new version of the dataset, unless its latest version is the same file read through
-        the same mapping (then that one is answered, `created` false)."""
+        the same mapping (then that one is answered, `created` false). `imported_at` comes from the
+        service's clock, as submissions' instants do, so that as-of reads (D1) order both alike."""
         await self._connection.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
                                        {"key": f"national/{dataset.value}"})
         headers = json.dumps(dict(mapping.headers), sort_keys=True)
@@ -88,11 +89,11 @@ class PgNationalStatistics:
             return _not_created(summary)
         import_id = (await self._connection.execute(
             text("INSERT INTO national_import (dataset, version, content_sha256, file_name, mapping_name, "
-                 "mapping_headers, row_count, imported_by) VALUES (:dataset, :version, :sha, :file_name, "
-                 ":mapping_name, CAST(:headers AS jsonb), :row_count, :by) RETURNING id"),
+                 "mapping_headers, row_count, imported_by, imported_at) VALUES (:dataset, :version, :sha, "
+                 ":file_name, :mapping_name, CAST(:headers AS jsonb), :row_count, :by, :at) RETURNING id"),
             {"dataset": dataset.value, "version": (latest.version if latest else 0) + 1, "sha": content_sha256,
              "file_name": file_name, "mapping_name": mapping.name or None, "headers": headers,
-             "row_count": len(rows), "by": imported_by},
+             "row_count": len(rows), "by": imported_by, "at": imported_at},
         )).scalar_one()
         raw = await asyncpg_connection(self._connection)
         await raw.copy_records_to_table("national_row", records=[_record(import_id, row) for row in rows],

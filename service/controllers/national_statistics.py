@@ -64,7 +64,7 @@ class NationalStatisticsController(Controller):
             raise FileRefused(f"{len(reading.issues)} issue(s) found; nothing of the file was kept",
                               IssueReport(tuple(listed), len(reading.issues)))
         summary = await national.record_import(chosen, hashlib.sha256(content).hexdigest(), body.filename,
-                                               column_mapping, reading.rows, principal.key_id)
+                                               column_mapping, reading.rows, principal.key_id, runtime.clock())
         return _import_view(summary)
 
     @get("/{dataset:str}/imports", operation_id="listNationalImports", responses=READ_PROBLEMS,
