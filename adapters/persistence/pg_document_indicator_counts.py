@@ -16,6 +16,7 @@ from adapters.persistence.indicator_sql import (
     unit_rank_sql,
 )
 from adapters.persistence.latest_state import current_cte, current_records
+from adapters.persistence.pg_indicator_samples import UnitsQuery
 from domain.indicators.catalogue import Exclusion, IndicatorDefinition, Unit
 from domain.indicators.counting import Counting
 from domain.indicators.document_eligibility import feeding_deadline
@@ -34,25 +35,34 @@ def _no_profile(exact_mes: bool) -> str:
     return "mp.mes_status IN ('NONE', 'OPPOSED', 'CLOSED')" if exact_mes else "FALSE"
 
 
-def _consultation_reports_sql(definition: IndicatorDefinition, exact_mes: bool, dimension: Dimension | None) -> str:
-    """A consultation counts in its site; consultations carry no care unit."""
+_UNIT_RANK = unit_rank_sql("of_type", "best", "furthest")
+
+
+def _consultation_units_sql(definition: IndicatorDefinition, exact_mes: bool, dimension: Dimension | None) -> str:
+    """The common table expressions down to `units`, the consultations of the denominator. A
+    consultation counts in its site; consultations carry no care unit."""
     of_type, best, furthest = group_failure_sql(definition, "d", **_FAILURE)
     return f"""
 WITH cons AS {current_cte(RecordKind.CONSULTATIONS)},
 docs AS {current_cte(RecordKind.DOCUMENTS)},
 month_patients AS ({month_patients_sql("$4")}),
 population AS (
-    SELECT c.consultation_id, {stratum_sql(dimension, "c.finess_et", "NULL::text")} AS stratum,
+    SELECT c.consultation_id, c.patient_pseudonym AS patient,
+           {stratum_sql(dimension, "c.finess_et", "NULL::text")} AS stratum,
            ({_no_profile(exact_mes)}) IS TRUE AS without_profile
     FROM cons c LEFT JOIN month_patients mp ON mp.patient_pseudonym = c.patient_pseudonym
     WHERE c.ace_billed AND c.occurred_at >= $2 AND c.occurred_at < $3
 ),
 units AS (
-    SELECT p.consultation_id, p.stratum, {of_type} AS of_type, {best} AS best, {furthest} AS furthest
+    SELECT p.consultation_id, p.patient, p.stratum, {of_type} AS of_type, {best} AS best, {furthest} AS furthest
     FROM population p LEFT JOIN docs d ON d.consultation_id = p.consultation_id
-    WHERE NOT p.without_profile GROUP BY p.consultation_id, p.stratum
-)
-SELECT stratum, 'unit' AS row, {unit_rank_sql("of_type", "best", "furthest")} AS rank, count(*) AS n
+    WHERE NOT p.without_profile GROUP BY p.consultation_id, p.patient, p.stratum
+)"""
+
+
+def _consultation_reports_sql(definition: IndicatorDefinition, exact_mes: bool, dimension: Dimension | None) -> str:
+    return f"""{_consultation_units_sql(definition, exact_mes, dimension)}
+SELECT stratum, 'unit' AS row, {_UNIT_RANK} AS rank, count(*) AS n
 FROM units GROUP BY 1, 3
 UNION ALL
 SELECT stratum, 'excluded', {rank(Exclusion.NO_MES_PROFILE)}, count(*) FROM population WHERE without_profile
@@ -60,9 +70,11 @@ GROUP BY 1
 """
 
 
-def _reports_sql(definition: IndicatorDefinition, exact_mes: bool, dimension: Dimension | None) -> str:
-    """Documents sharing a report are one report (D15); its patient and strata are those of its
-    first document: its unit, and the site of the encounter (else consultation) it is linked to."""
+def _judged_reports_sql(definition: IndicatorDefinition, exact_mes: bool, dimension: Dimension | None) -> str:
+    """The common table expressions down to `judged`, every report of the month with the rank of
+    the rule that removes it from the denominator (`excluded`) or of its failure as a unit (0 when
+    counted). Documents sharing a report are one report (D15); its patient and strata are those of
+    its first document: its unit, and the site of the encounter (else consultation) it is linked to."""
     of_type, best, furthest = group_failure_sql(definition, "d", **_FAILURE)
     discipline = (f"bool_or(d.discipline IN ({in_list(EXCLUDED_DISCIPLINES)}))"
                   if Exclusion.EXCLUDED_DISCIPLINE in definition.exclusions else "FALSE")
@@ -85,7 +97,8 @@ reports AS (
 ),
 {_report_sites(dimension)}
 judged AS (
-    SELECT {stratum_sql(dimension, "coalesce(e.finess_et, c.finess_et)", "r.first_unit")} AS stratum,
+    SELECT r.report_id AS unit_id, r.patient,
+           {stratum_sql(dimension, "coalesce(e.finess_et, c.finess_et)", "r.first_unit")} AS stratum,
            CASE WHEN ({_no_profile(exact_mes)}) IS TRUE THEN {rank(Exclusion.NO_MES_PROFILE)}
                 WHEN r.subcontracted THEN {rank(Exclusion.SUBCONTRACTED)}
                 WHEN r.no_transmission THEN {rank(Exclusion.NON_TRANSMISSION)}
@@ -94,7 +107,11 @@ judged AS (
            {unit_rank_sql("r.of_type", "r.best", "r.furthest")} AS failure
     FROM reports r LEFT JOIN month_patients mp ON mp.patient_pseudonym = r.patient{_report_site_joins(dimension)}
     WHERE r.produced_at >= $2 AND r.produced_at < $3
-)
+)"""
+
+
+def _reports_sql(definition: IndicatorDefinition, exact_mes: bool, dimension: Dimension | None) -> str:
+    return f"""{_judged_reports_sql(definition, exact_mes, dimension)}
 SELECT stratum, 'excluded' AS row, excluded AS rank, count(*) AS n FROM judged WHERE excluded IS NOT NULL GROUP BY 1, 3
 UNION ALL
 SELECT stratum, 'unit', failure, count(*) FROM judged WHERE excluded IS NULL GROUP BY 1, 3
@@ -139,14 +156,30 @@ async def count_document_indicator_strata_sql(connection: asyncpg.Connection, en
     return countings_by_stratum(rows, unit)
 
 
+def document_units_query(entity: LegalEntity, month: Period, as_of: datetime,
+                         definition: IndicatorDefinition) -> UnitsQuery:
+    """The denominator units listed one by one, judged by the same expressions as the counting."""
+    exact = entity.policies.mes_mode is MesMode.EXACT
+    if definition.id == "P1.O4":
+        sql = (f"{_consultation_units_sql(definition, exact, None)}\n"
+               f"SELECT consultation_id AS unit_id, patient, {_UNIT_RANK} AS rank FROM units")
+        return UnitsQuery(sql, _parameters(entity, month, as_of), Unit.CONSULTATION)
+    sql = (f"{_judged_reports_sql(definition, exact, None)}\n"
+           "SELECT unit_id, patient, failure AS rank FROM judged WHERE excluded IS NULL")
+    return UnitsQuery(sql, _parameters(entity, month, as_of), Unit.DOCUMENT)
+
+
 async def _fetch(connection: asyncpg.Connection, entity: LegalEntity, month: Period, as_of: datetime,
                  definition: IndicatorDefinition, dimension: Dimension | None) -> tuple[list[asyncpg.Record], Unit]:
-    policies = entity.policies
-    exact = policies.mes_mode is MesMode.EXACT
+    exact = entity.policies.mes_mode is MesMode.EXACT
     if definition.id == "P1.O4":
         sql, unit = _consultation_reports_sql(definition, exact, dimension), Unit.CONSULTATION
     else:
         sql, unit = _reports_sql(definition, exact, dimension), Unit.DOCUMENT
-    rows = await connection.fetch(sql, as_of, month.starts_at, month.ends_at, month.label,
-                                  feeding_deadline(month, policies.feeding_grace_months), policies.require_datamatrix)
-    return rows, unit
+    return await connection.fetch(sql, *_parameters(entity, month, as_of)), unit
+
+
+def _parameters(entity: LegalEntity, month: Period, as_of: datetime) -> tuple[object, ...]:
+    policies = entity.policies
+    return (as_of, month.starts_at, month.ends_at, month.label,
+            feeding_deadline(month, policies.feeding_grace_months), policies.require_datamatrix)

@@ -13,14 +13,21 @@ from adapters.persistence.latest_state import current_records
 from adapters.persistence.pg_document_indicator_counts import (
     count_document_indicator_sql,
     count_document_indicator_strata_sql,
+    document_units_query,
 )
+from adapters.persistence.pg_indicator_samples import SampleSide, UnitSample, UnitsQuery, sample_units
 from adapters.persistence.pg_patient_file_gaps import count_patients_missing_from_file
 from adapters.persistence.pg_patient_indicator_counts import (
     count_patient_indicator_sql,
     count_patient_indicator_strata_sql,
+    patient_units_query,
 )
 from adapters.persistence.pg_reconciliation_facts import count_local_document_facts
-from adapters.persistence.pg_stay_indicator_counts import count_stay_indicator_sql, count_stay_indicator_strata_sql
+from adapters.persistence.pg_stay_indicator_counts import (
+    count_stay_indicator_sql,
+    count_stay_indicator_strata_sql,
+    stay_units_query,
+)
 from adapters.persistence.pg_stays_sql import STAYS_TABLE
 from domain.indicators.catalogue import CATALOGUE, IndicatorDefinition, Unit
 from domain.indicators.counting import Counting, MonthCounting
@@ -79,6 +86,15 @@ class PgIndicatorEngine:
         async with self._counting(entity.finess_ej, as_of):
             return await count_local_document_facts(self._connection, entity, month, as_of)
 
+    async def sample(self, entity: LegalEntity, month: Period, as_of: datetime, definition: IndicatorDefinition,
+                     side: SampleSide, size: int, seed: int) -> UnitSample:
+        """A reproducible random sample of the units on one side of an indicator (api.md, Evidence),
+        listed by the counting's own queries: the population is the numerator or the denominator
+        before any weighting."""
+        async with self._counting(entity.finess_ej, as_of):
+            return await sample_units(self._connection, _units_query(entity, month, as_of, definition), side, size,
+                                      seed)
+
     async def next_as_of_change(self, finess_ej: str, as_of: datetime) -> datetime | None:
         """The first instant after `as_of` at which the entity's countings could change with no new
         upload (a stay closing, a DMP acceptance recorded ahead); None when there is none."""
@@ -114,3 +130,11 @@ class PgIndicatorEngine:
         if definition.denominator_unit is Unit.PATIENT:
             return await count_patient_indicator_strata_sql(connection, entity, month, as_of, definition.id, dimension)
         return await count_document_indicator_strata_sql(connection, entity, month, as_of, definition, dimension)
+
+
+def _units_query(entity: LegalEntity, month: Period, as_of: datetime, definition: IndicatorDefinition) -> UnitsQuery:
+    if definition.denominator_unit is Unit.STAY:
+        return stay_units_query(entity, month, as_of, definition)
+    if definition.denominator_unit is Unit.PATIENT:
+        return patient_units_query(entity, month, definition.id)
+    return document_units_query(entity, month, as_of, definition)

@@ -2,7 +2,8 @@
 `patient_indicators` is the reference they are held equal to.
 
 Each query judges every active-file patient once (`judged`: patient, row, rank); by stratum, that
-judgement is counted in every site or unit of the patient's contacts in the month (D17).
+judgement is counted in every site or unit of the patient's contacts in the month (D17); listed,
+the patients of the denominator (row 'unit') are the units a sample draws from.
 """
 
 from datetime import datetime
@@ -17,6 +18,7 @@ from adapters.persistence.indicator_sql import (
     stratum_sql,
 )
 from adapters.persistence.latest_state import current_cte, current_records
+from adapters.persistence.pg_indicator_samples import UnitsQuery
 from domain.indicators.catalogue import Exclusion, Unit
 from domain.indicators.counting import Counting
 from domain.indicators.strata import Dimension
@@ -121,15 +123,25 @@ async def count_patient_indicator_strata_sql(connection: asyncpg.Connection, ent
     return countings_by_stratum(await _fetch(connection, entity, month, as_of, indicator_id, dimension), Unit.PATIENT)
 
 
+def patient_units_query(entity: LegalEntity, month: Period, indicator_id: str) -> UnitsQuery:
+    """The denominator patients listed one by one, judged by the same expressions as the counting;
+    a patient unit's id is the patient's pseudonym."""
+    judgement, parameters = _judgement(entity, month, indicator_id)
+    sql = f"{judgement}\nSELECT patient::text AS unit_id, patient, rank FROM judged WHERE row = 'unit'"
+    return UnitsQuery(sql, parameters, Unit.PATIENT)
+
+
 async def _fetch(connection: asyncpg.Connection, entity: LegalEntity, month: Period, as_of: datetime,
                  indicator_id: str, dimension: Dimension | None) -> list[asyncpg.Record]:
-    parameters: list[object] = [month.starts_at, month.ends_at]
-    extra: list[object]
-    if indicator_id == "P1.O1":
-        judgement, extra = _QUALIFIED_INS, [month.label]
-    elif indicator_id == "P1.O7":
-        judgement, extra = _MSS_PRO, []
-    else:
-        judgement, extra = _MES_MESSAGING, [entity.policies.eligibility is Eligibility.ALL_PATIENTS]
-    rows: list[asyncpg.Record] = await connection.fetch(_tallied(judgement, dimension), *parameters, *extra)
+    judgement, parameters = _judgement(entity, month, indicator_id)
+    rows: list[asyncpg.Record] = await connection.fetch(_tallied(judgement, dimension), *parameters)
     return rows
+
+
+def _judgement(entity: LegalEntity, month: Period, indicator_id: str) -> tuple[str, tuple[object, ...]]:
+    """The indicator's query down to `judged`, and its parameters."""
+    if indicator_id == "P1.O1":
+        return _QUALIFIED_INS, (month.starts_at, month.ends_at, month.label)
+    if indicator_id == "P1.O7":
+        return _MSS_PRO, (month.starts_at, month.ends_at)
+    return _MES_MESSAGING, (month.starts_at, month.ends_at, entity.policies.eligibility is Eligibility.ALL_PATIENTS)

@@ -18,6 +18,7 @@ from adapters.persistence.indicator_sql import (
     stratum_sql,
     unit_rank_sql,
 )
+from adapters.persistence.pg_indicator_samples import UnitsQuery
 from adapters.persistence.pg_stay_documents_sql import STAY_DOCUMENTS_TABLE
 from adapters.persistence.pg_stays_sql import STAYS_TABLE
 from domain.indicators.catalogue import Exclusion, IndicatorDefinition, Unit
@@ -27,13 +28,15 @@ from domain.indicators.strata import Dimension
 from domain.periods import Period
 from domain.referential import CountingUnit, LegalEntity, MesMode
 
+_UNIT_RANK = unit_rank_sql("of_type", "best", "furthest")
 
-def _counting_sql(definition: IndicatorDefinition, by_patient: bool, exact_mes: bool,
-                  dimension: Dimension | None) -> str:
-    """Parameters: $1 as-of, $2 first day of the month, $3 month label, $4 feeding deadline,
-    $5 DataMatrix required. A stay counts in the stratum of its last encounter; a patient
-    unit is formed in each stratum from the patient's stays there (D17)."""
-    stratum = stratum_sql(dimension, "last_site", "last_unit")
+
+def _units_sql(definition: IndicatorDefinition, by_patient: bool, exact_mes: bool, dimension: Dimension | None) -> str:
+    """The common table expressions down to `units`: the denominator units (a stay, or a patient
+    under the unit override) with their patient and what their documents went through.
+    Parameters: $1 as-of, $2 first day of the month, $3 month label, $4 feeding deadline, $5
+    DataMatrix required. A stay counts in the stratum of its last encounter; a patient unit is
+    formed in each stratum from the patient's stays there (D17)."""
     stay_stratum = stratum_sql(dimension, "p.last_site", "p.last_unit")
     codes = in_list(definition.type_codes)
     with_prescription = "EXISTS (SELECT 1 FROM linked l WHERE l.stay_id = s.stay_id)"
@@ -54,13 +57,20 @@ population AS (
     WHERE {population}
 ),
 units AS (
-    SELECT {stay_stratum} AS stratum, {"p.patient::text" if by_patient else "p.stay_id"} AS unit_id,
+    SELECT {stay_stratum} AS stratum, {"p.patient::text" if by_patient else "p.stay_id"} AS unit_id, p.patient,
            {of_type} AS of_type, {best} AS best, {furthest} AS furthest
     FROM population p LEFT JOIN linked l ON l.stay_id = p.stay_id
     WHERE NOT p.without_profile
-    GROUP BY 1, 2
-)
-SELECT stratum, 'unit' AS row, {unit_rank_sql("of_type", "best", "furthest")} AS rank, count(*) AS n
+    GROUP BY 1, 2, 3
+)"""
+
+
+def _counting_sql(definition: IndicatorDefinition, by_patient: bool, exact_mes: bool,
+                  dimension: Dimension | None) -> str:
+    """The units by rank, and the stays removed before the denominator, by stratum."""
+    stratum = stratum_sql(dimension, "last_site", "last_unit")
+    return f"""{_units_sql(definition, by_patient, exact_mes, dimension)}
+SELECT stratum, 'unit' AS row, {_UNIT_RANK} AS rank, count(*) AS n
 FROM units GROUP BY 1, 3
 UNION ALL
 SELECT {stratum}, 'excluded', {rank(Exclusion.NO_MES_PROFILE)}, count(*) FROM population WHERE without_profile
@@ -85,11 +95,36 @@ async def count_stay_indicator_strata_sql(connection: asyncpg.Connection, entity
     return countings_by_stratum(rows, unit)
 
 
+def stay_units_query(entity: LegalEntity, month: Period, as_of: datetime,
+                     definition: IndicatorDefinition) -> UnitsQuery:
+    """The denominator units listed one by one, judged by the same expressions as the counting."""
+    by_patient = _by_patient(entity, definition)
+    units = _units_sql(definition, by_patient, _exact_mes(entity), None)
+    return UnitsQuery(f"{units}\nSELECT unit_id, patient, {_UNIT_RANK} AS rank FROM units",
+                      _parameters(entity, month, as_of), _unit(by_patient))
+
+
 async def _fetch(connection: asyncpg.Connection, entity: LegalEntity, month: Period, as_of: datetime,
                  definition: IndicatorDefinition, dimension: Dimension | None) -> tuple[list[asyncpg.Record], Unit]:
+    by_patient = _by_patient(entity, definition)
+    rows = await connection.fetch(_counting_sql(definition, by_patient, _exact_mes(entity), dimension),
+                                  *_parameters(entity, month, as_of))
+    return rows, _unit(by_patient)
+
+
+def _by_patient(entity: LegalEntity, definition: IndicatorDefinition) -> bool:
+    return entity.policies.unit_override.get(definition.id) is CountingUnit.PATIENTS
+
+
+def _exact_mes(entity: LegalEntity) -> bool:
+    return entity.policies.mes_mode is MesMode.EXACT
+
+
+def _unit(by_patient: bool) -> Unit:
+    return Unit.PATIENT if by_patient else Unit.STAY
+
+
+def _parameters(entity: LegalEntity, month: Period, as_of: datetime) -> tuple[object, ...]:
     policies = entity.policies
-    by_patient = policies.unit_override.get(definition.id) is CountingUnit.PATIENTS
-    sql = _counting_sql(definition, by_patient, policies.mes_mode is MesMode.EXACT, dimension)
-    rows = await connection.fetch(sql, as_of, month.first_day, month.label,
-                                  feeding_deadline(month, policies.feeding_grace_months), policies.require_datamatrix)
-    return rows, Unit.PATIENT if by_patient else Unit.STAY
+    return (as_of, month.first_day, month.label, feeding_deadline(month, policies.feeding_grace_months),
+            policies.require_datamatrix)
