@@ -17,8 +17,11 @@ from adapters.persistence.schema_migrations import upgrade
 from adapters.pseudonymisation_secret import load_master_secret
 from adapters.uploads.upload_spool import remove_leftover_spools
 from domain.access import Principal, Role
+from service.audit_recording import audit_trail_middleware
 from service.auth import require_api_key
 from service.controllers.api_keys import ApiKeyController
+from service.controllers.audit import AuditController
+from service.controllers.evidence import EvidenceController
 from service.controllers.ght_indicators import GhtIndicatorController
 from service.controllers.ghts import GhtController
 from service.controllers.health import HealthController
@@ -29,6 +32,7 @@ from service.controllers.national_statistics import NationalStatisticsController
 from service.controllers.reconciliation import ReconciliationController
 from service.controllers.sites import SiteController
 from service.controllers.submissions import SubmissionController
+from service.controllers.workflow import WorkflowController
 from service.dependencies import DEPENDENCIES
 from service.errors import EXCEPTION_HANDLERS
 from service.logging import configure_logging, request_id_middleware
@@ -71,11 +75,11 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         route_handlers=[HealthController, ApiKeyController, GhtController, LegalEntityController,
                         SiteController, SubmissionController, IndicatorController,
                         IndicatorTrendController, GhtIndicatorController, NationalStatisticsController,
-                        ReconciliationController],
+                        ReconciliationController, EvidenceController, WorkflowController, AuditController],
         dependencies=DEPENDENCIES,
         guards=[require_api_key],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        middleware=[request_id_middleware],
+        middleware=[request_id_middleware, audit_trail_middleware],
         lifespan=[lifespan],
         openapi_config=openapi_config(),
         debug=False,

@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from domain.indicators.warnings import FlowBreakThresholds
 from domain.reconciliation.national_checks import NATIONAL_CHECKS
 from domain.reconciliation.reconcile import DEFAULT_TOLERANCE_POINTS
+from domain.workflow.completeness import DEFAULT_DUE_DAY
 
 
 class Settings(BaseSettings):
@@ -45,6 +46,10 @@ class Settings(BaseSettings):
     flow_break_previous_months: int = Field(default=3, ge=1, le=12)
     # Reconciliation (§7): a gap within this many rate points is consistent; per indicator overrides,
     # e.g. HOPEN2_RECONCILIATION_TOLERANCE_POINTS_BY_INDICATOR='{"P1.O1": 10}'.
+    # Workflow: a month is due by the end of this day of the following month (Paris), per GHT if set,
+    # e.g. HOPEN2_SUBMISSION_DUE_DAY_BY_GHT='{"GHT-IDF-01": 20}'.
+    submission_due_day: int = Field(default=DEFAULT_DUE_DAY, ge=1, le=28)
+    submission_due_day_by_ght: dict[str, int] = Field(default_factory=dict)
     reconciliation_tolerance_points: Decimal = Field(default=DEFAULT_TOLERANCE_POINTS, ge=0)
     reconciliation_tolerance_points_by_indicator: dict[str, Decimal] = Field(default_factory=dict)
 
@@ -67,6 +72,16 @@ class Settings(BaseSettings):
     def flow_break_thresholds(self) -> FlowBreakThresholds:
         return FlowBreakThresholds(self.flow_break_rate_drop_points, self.flow_break_numerator_drop_share,
                                    self.flow_break_previous_months)
+
+    @field_validator("submission_due_day_by_ght")
+    @classmethod
+    def _days_of_every_month(cls, days: dict[str, int]) -> dict[str, int]:
+        if any(not 1 <= day <= 28 for day in days.values()):
+            raise ValueError("a due day is between 1 and 28, so that every month has it")
+        return days
+
+    def due_day(self, ght_id: str) -> int:
+        return self.submission_due_day_by_ght.get(ght_id, self.submission_due_day)
 
     @property
     def reconciliation_tolerances(self) -> dict[str, Decimal]:

@@ -11,7 +11,7 @@ from adapters.embedded_postgres_server import start_embedded_postgres
 from adapters.persistence.database import create_engine
 from adapters.persistence.pg_referential_store import PgReferentialStore
 from adapters.persistence.schema_migrations import upgrade
-from tests.support.database import EMPTY_ALL_TABLES
+from tests.support.database import EMPTY_ALL_TABLES, EMPTY_AUDIT_TRAIL
 from tests.support.referential import ENTITIES, GHTS, SITES
 
 TEST_DATABASE = "hopen2_test"
@@ -41,6 +41,8 @@ async def engine(migrated_engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
     connections, so a wrapping rolled-back transaction cannot isolate tests)."""
     async with migrated_engine.begin() as connection:
         await connection.execute(text(EMPTY_ALL_TABLES))
+        for statement in EMPTY_AUDIT_TRAIL:
+            await connection.execute(text(statement))
     yield migrated_engine
 
 

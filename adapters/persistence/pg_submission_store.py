@@ -16,6 +16,7 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.database import asyncpg_connection
+from adapters.persistence.pg_month_workflow import workflow_lock_key
 from adapters.persistence.pg_submission_checks import check_copied_rows
 from adapters.persistence.tables import record_table_name, storage_columns
 from adapters.uploads.arrow_record_validator import UploadContext
@@ -35,6 +36,7 @@ from domain.submissions.submission import (
     SubmissionReceipt,
     SubmissionRequest,
 )
+from domain.workflow.month_workflow import MonthClosed, MonthState
 
 _EMPTY = "the file holds no records; upload with allow_empty=true to declare that there are none this month"
 
@@ -92,6 +94,7 @@ class PgSubmissionStore:
         async with connection.transaction():
             await connection.execute("SET LOCAL TimeZone = 'Europe/Paris'")
             await connection.execute("SET LOCAL work_mem = '256MB'")  # a duplicate listing hashes in memory
+            await self._month_accepts(connection, request)
             await connection.execute(
                 "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
                 f"submission/{request.finess_ej}/{request.period.label}/{request.kind.value}",
@@ -145,6 +148,21 @@ class PgSubmissionStore:
                 self._clock(),
             )
             return receipt
+
+    @staticmethod
+    async def _month_accepts(connection: asyncpg.Connection, request: SubmissionRequest) -> None:
+        """Holds the month's workflow lock shared until the upload ends, so that no transition
+        closes the month meanwhile; a validated or locked month refuses every stored upload."""
+        await connection.execute("SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))",
+                                 workflow_lock_key(request.finess_ej, request.period.label))
+        if request.dry_run:
+            return
+        state = await connection.fetchval(
+            "SELECT to_state FROM month_transition WHERE finess_ej = $1 AND period = $2 ORDER BY id DESC LIMIT 1",
+            request.finess_ej, request.period.label)
+        if state is not None and not MonthState(state).accepts_uploads:
+            raise MonthClosed(f"the month {request.period.label} is {state}: uploads are refused until it is "
+                              "returned to draft (GHT support) or reopened (administrator)")
 
     async def _copy_rows(
         self, table: str, connection: asyncpg.Connection, submission_id: int, kind: RecordKind,

@@ -170,6 +170,38 @@ class NationalImport(SQLModel, table=True):
     imported_at: datetime = Field(sa_column=_now())
 
 
+class MonthTransitionRow(SQLModel, table=True):
+    """A step of an entity-month's workflow, append-only: the current state is the last one's."""
+
+    __tablename__ = "month_transition"
+    __table_args__ = (Index("ix_month_transition_month", "finess_ej", "period", "id"),)
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True, autoincrement=True))
+    finess_ej: str
+    period: str
+    transition: str
+    from_state: str
+    to_state: str
+    actor: str
+    role: str
+    reason: str | None = None
+    at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class AuditEventRow(SQLModel, table=True):
+    """Who read or changed what, when; append-only (a trigger refuses updates and deletes)."""
+
+    __tablename__ = "audit_event"
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True, autoincrement=True))
+    at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    actor: str
+    role: str
+    action: str  # read | write | export
+    method: str
+    path: str
+    query: str
+    status: int
+
+
 NATIONAL_COUNT_COLUMNS = ("documents", "documents_ins_qualified", "lots", "calls", "messages",
                           "messages_with_documents", "patients_messaged")
 

@@ -12,9 +12,10 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from adapters.national.national_file_reader import read_national_file
 from adapters.persistence.pg_national_statistics import PgNationalStatistics
 from domain.access import Action, Principal, authorise_action
-from domain.errors import FileRefused, InvalidInput, IssueReport, NotFound, UploadTooLarge
+from domain.errors import FileRefused, InvalidInput, IssueReport, UploadTooLarge
 from domain.national.datasets import CANONICAL_FIELDS, ColumnMapping, NationalDataset
 from domain.national.imports import NationalImportSummary
+from service.path_values import path_member
 from service.runtime import Runtime
 from service.schemas.national import (
     MappingBody,
@@ -53,7 +54,7 @@ class NationalStatisticsController(Controller):
                           runtime: NamedDependency[Runtime], mapping: FromQuery[str | None] = None,
                           ) -> NationalImportView:
         authorise_action(principal, Action.ADMINISTER)
-        chosen = _dataset(dataset)
+        chosen = path_member(NationalDataset, dataset, "national dataset")
         column_mapping = await _chosen_mapping(national, chosen, mapping)
         limit = runtime.settings.max_national_file_bytes
         body = await uploaded_body(request, limit)
@@ -72,15 +73,8 @@ class NationalStatisticsController(Controller):
     async def list_imports(self, dataset: FromPath[str], principal: NamedDependency[Principal],
                            national: NamedDependency[PgNationalStatistics]) -> list[NationalImportView]:
         authorise_action(principal, Action.ADMINISTER)
-        return [_import_view(summary) for summary in await national.imports(_dataset(dataset))]
-
-
-def _dataset(name: str) -> NationalDataset:
-    try:
-        return NationalDataset(name)
-    except ValueError:
-        raise NotFound(f"no national dataset '{name}'; the datasets are: "
-                       + ", ".join(dataset.value for dataset in NationalDataset)) from None
+        imports = await national.imports(path_member(NationalDataset, dataset, "national dataset"))
+        return [_import_view(summary) for summary in imports]
 
 
 def _mapping(name: str, data: MappingBody) -> ColumnMapping:
