@@ -4,12 +4,14 @@ referential version of each month (D19), and the warnings that go with them."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.pg_indicator_engine import PgIndicatorEngine
 from adapters.persistence.pg_indicator_results import PgIndicatorResults, StoredCounting
+from adapters.persistence.pg_national_figures import national_area_rate
 from adapters.persistence.pg_referential_store import PgReferentialStore
 from domain.indicators.counting import MonthCounting
 from domain.indicators.results import IndicatorResult, judge_month, judge_strata
@@ -23,8 +25,9 @@ from domain.indicators.warnings import (
     missing_patients_warning,
     result_warnings,
 )
+from domain.national.datasets import NationalDataset
 from domain.periods import Period
-from domain.referential import LegalEntity
+from domain.referential import LegalEntity, MssWeighting
 from domain.submissions.record_kinds import RecordKind
 
 
@@ -35,6 +38,7 @@ class MonthResults:
     results: tuple[IndicatorResult, ...]
     counted_as_of: datetime  # the instant the stored counting was made for (at or before the asked one)
     counted: MonthCounting
+    mss_equipment_rate: Decimal | None = None  # the imported rate that weighted P1.O7, if any
 
 
 class IndicatorReading:
@@ -52,7 +56,7 @@ class IndicatorReading:
             return None
         raw = (await self._connection.get_raw_connection()).driver_connection
         stored = await PgIndicatorResults(raw).month_counting(entity, month, self.as_of)  # type: ignore[arg-type]
-        return _judged(month, entity, self.as_of, self.targets, stored)
+        return _judged(month, entity, self.as_of, self.targets, stored, await self._mss_equipment_rate(entity, month))
 
     async def ght_month(self, ght_id: str, month: Period) -> list[MonthResults]:
         """The GHT's active members at the month's end as known at the as-of instant (D19), by FINESS."""
@@ -60,15 +64,32 @@ class IndicatorReading:
                    if entity.ght_id == ght_id and entity.active]
         raw = (await self._connection.get_raw_connection()).driver_connection
         stored = await PgIndicatorResults(raw).month_countings(members, month, self.as_of)  # type: ignore[arg-type]
-        return [_judged(month, entity, self.as_of, self.targets, stored[entity.finess_ej])
+        return [_judged(month, entity, self.as_of, self.targets, stored[entity.finess_ej],
+                        await self._mss_equipment_rate(entity, month))
                 for entity in sorted(members, key=lambda member: member.finess_ej)]
+
+    async def _mss_equipment_rate(self, entity: LegalEntity, month: Period) -> Decimal | None:
+        """The imported MSSanté equipment rate of the entity's region or department, when its
+        policy weights P1.O7 with it (§7); None otherwise, or when no import gives it."""
+        weighting = entity.policies.mss_weighting
+        if weighting is MssWeighting.OFF:
+            return None
+        if weighting is MssWeighting.DEPARTMENT:
+            area = entity.department
+        else:
+            ght = await self._referential.ght(entity.ght_id, as_of=self.as_of)
+            if ght is None:
+                return None
+            area = ght.region
+        return await national_area_rate(self._connection, NationalDataset.MSS_EQUIPMENT, area, month, self.as_of)
 
     async def strata(self, read: MonthResults, dimension: Dimension) -> dict[str | None, tuple[IndicatorResult, ...]]:
         """The month's results by site or care unit (D17), counted on request: strata serve
         diagnosis, so they are not stored."""
         raw = (await self._connection.get_raw_connection()).driver_connection
         strata = await PgIndicatorEngine(raw).count_strata(read.entity, read.month, self.as_of, dimension)  # type: ignore[arg-type]
-        return judge_strata(read.entity, read.month, self.as_of, self.targets, read.counted, strata)
+        return judge_strata(read.entity, read.month, self.as_of, self.targets, read.counted, strata,
+                            read.mss_equipment_rate)
 
     async def months(self, finess_ej: str, first: Period, last: Period) -> list[MonthResults]:
         months = []
@@ -101,6 +122,6 @@ class IndicatorReading:
 
 
 def _judged(month: Period, entity: LegalEntity, as_of: datetime, targets: TargetReferential,
-            stored: StoredCounting) -> MonthResults:
-    return MonthResults(month, entity, judge_month(entity, month, as_of, targets, stored.counted), stored.as_of,
-                        stored.counted)
+            stored: StoredCounting, mss_equipment_rate: Decimal | None) -> MonthResults:
+    return MonthResults(month, entity, judge_month(entity, month, as_of, targets, stored.counted, mss_equipment_rate),
+                        stored.as_of, stored.counted, mss_equipment_rate)

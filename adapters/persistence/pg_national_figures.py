@@ -79,3 +79,22 @@ def _of_types(check: NationalCheck, rows: list[dict[str, object]]) -> list[dict[
 def _int(value: object) -> int:
     """PostgreSQL's sums of bigints are numerics (Decimal); a sum over no value is NULL."""
     return int(value) if isinstance(value, int | Decimal) else 0
+
+
+_AREA_RATE = """
+SELECT r.rate FROM national_row r
+JOIN (SELECT DISTINCT ON (i.dataset) i.id FROM national_import i
+      WHERE i.dataset = :dataset AND i.imported_at <= :as_of
+        AND EXISTS (SELECT 1 FROM national_row n WHERE n.import_id = i.id AND n.period = :period)
+      ORDER BY i.dataset, i.version DESC) current_import ON current_import.id = r.import_id
+WHERE r.period = :period AND r.area = :area
+"""
+
+
+async def national_area_rate(connection: AsyncConnection, dataset: NationalDataset, area: str, month: Period,
+                             as_of: datetime) -> Decimal | None:
+    """An area dataset's rate (MSSanté equipment, MES profiles) for a region or department and
+    month, from its current import as of `as_of`; None when the import has no such row."""
+    rate = (await connection.execute(text(_AREA_RATE), {"dataset": dataset.value, "as_of": as_of,
+                                                        "period": month.label, "area": area})).scalar()
+    return rate if isinstance(rate, Decimal) else None

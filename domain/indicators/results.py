@@ -95,18 +95,20 @@ def count_strata(data: EntityMonth, dimension: Dimension) -> StrataCountings:
 
 
 def judge_month(entity: LegalEntity, month: Period, as_of: datetime, referential: TargetReferential,
-                counted: MonthCounting) -> tuple[IndicatorResult, ...]:
-    """The nine results of stored or fresh countings, judged against `referential`."""
-    context = JudgingContext(entity, month, as_of, counted.prescription_produced)
+                counted: MonthCounting, mss_equipment_rate: Decimal | None = None) -> tuple[IndicatorResult, ...]:
+    """The nine results of stored or fresh countings, judged against `referential`; the imported
+    MSSanté equipment rate of the entity's area weights P1.O7 when its policy asks for it."""
+    context = JudgingContext(entity, month, as_of, counted.prescription_produced, mss_equipment_rate)
     return tuple(judge_indicator(context, definition, referential, counted.countings[definition.id])
                  for definition in CATALOGUE.values())
 
 
 def judge_strata(entity: LegalEntity, month: Period, as_of: datetime, referential: TargetReferential,
-                 counted: MonthCounting, strata: StrataCountings) -> dict[str | None, tuple[IndicatorResult, ...]]:
+                 counted: MonthCounting, strata: StrataCountings,
+                 mss_equipment_rate: Decimal | None = None) -> dict[str | None, tuple[IndicatorResult, ...]]:
     """Each stratum's countings judged as the entity's are (applicability, weighting, target), in
     the catalogue's order; `counted` is the entity's month, whose facts decide applicability."""
-    context = JudgingContext(entity, month, as_of, counted.prescription_produced)
+    context = JudgingContext(entity, month, as_of, counted.prescription_produced, mss_equipment_rate)
     keys = {key for by_stratum in strata.values() for key in by_stratum}
     return {key: tuple(judge_indicator(context, definition, referential, strata[definition.id][key])
                        for definition in CATALOGUE.values() if key in strata.get(definition.id, {}))

@@ -77,7 +77,8 @@ def _reading(connection: AsyncConnection, referential: PgReferentialStore, runti
 
 def _entity_view(found: EntityReconciliation, month: Period, as_of: datetime) -> EntityReconciliationView:
     return EntityReconciliationView(finess_ej=found.entity.finess_ej, name=found.entity.name, period=month.label,
-                                    as_of=as_of, lines=[_line_view(line) for line in found.lines])
+                                    as_of=as_of, lines=[_line_view(line) for line in found.lines],
+                                    mes_profile_rate=_float(found.mes_profile_rate))
 
 
 def _line_view(line: ReconciliationLine) -> ReconciliationLineView:

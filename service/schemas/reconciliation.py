@@ -36,6 +36,7 @@ class EntityReconciliationView(msgspec.Struct, kw_only=True):
     period: str
     as_of: datetime
     lines: list[ReconciliationLineView]
+    mes_profile_rate: float | None  # the imported MES profile rate of the department, for information (D9)
 
 
 class GhtReconciliationView(msgspec.Struct, kw_only=True):

@@ -109,3 +109,37 @@ async def test_the_reconciliation_follows_the_access_rules(client: Client, keys:
     assert (await client.get(GHT_URL, headers=keys["member_a"])).status_code == 403
     foreign = f"/api/v1/legal-entities/{ENTITY_B}/periods/2025-02/reconciliation"
     assert (await client.get(foreign, headers=keys["auditor"])).status_code == 404
+
+
+async def test_the_imported_mssante_equipment_rate_of_the_region_weights_p1_o7(client: Client, keys: dict) -> None:
+    await _month_with_national_feeds(client, keys)
+    results = f"/api/v1/legal-entities/{ENTITY_A}/periods/2025-02/indicators"
+    unweighted = next(r for r in (await client.get(results, headers=keys["support"])).json()["results"]
+                      if r["indicator_id"] == "P1.O7")
+    current = (await client.get(f"/api/v1/legal-entities/{ENTITY_A}", headers=keys["admin"])).json()
+    body = {key: value for key, value in current.items() if key not in ("finess_ej", "recorded_at")}
+    body["policies"] = {**body["policies"], "mss_weighting": "region"}
+    assert (await client.put(f"/api/v1/legal-entities/{ENTITY_A}", json=body, headers=keys["admin"])).status_code \
+        in (200, 201)
+    rates = "area;period;rate\n11;2025-02;0,5\n75;2025-02;0,9\n"  # the GHT's region 11, and a department
+    imported = await client.post("/api/v1/national/mss_equipment", content=rates,
+                                 headers={**keys["admin"], "content-type": "text/csv"})
+    assert imported.status_code == 201, imported.text
+    weighted = next(r for r in (await client.get(results, headers=keys["support"])).json()["results"]
+                    if r["indicator_id"] == "P1.O7")
+    # the three discharged stays make P1.O7's raw denominator 3; weighted by the region's 50 %: floor(1.5) = 1
+    assert (unweighted["denominator"], unweighted["weighting"]) == (3, None)
+    assert (weighted["raw_denominator"], weighted["denominator"], weighted["weighting"]) == (
+        3, 1, "MSSanté equipment rate (region) 0.5")
+
+
+async def test_the_imported_mes_profile_rate_of_the_department_is_shown_for_information(client: Client,
+                                                                                       keys: dict) -> None:
+    await _month_with_national_feeds(client, keys)
+    rates = "area;period;rate\n75;2025-02;92,4 %\n34;2025-02;0,881\n"  # entity A is in department 75
+    imported = await client.post("/api/v1/national/mes_profile_rate", content=rates,
+                                 headers={**keys["admin"], "content-type": "text/csv"})
+    assert imported.status_code == 201, imported.text
+    body = (await client.get(ENTITY_URL, headers=keys["support"])).json()
+    assert body["mes_profile_rate"] == 0.924
+    assert _lines(body)["P1.O2.LDL"]["local_denominator"] == 3  # information only: no weighting by it (D9)
