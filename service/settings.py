@@ -34,6 +34,23 @@ class Settings(BaseSettings):
         default=None,
         description="Master secret of the pseudonymisation keys; generated into data_dir if unset.",
     )
+    # Identities (api.md): API keys for machines, OpenID Connect bearer tokens (e.g. Pro Santé
+    # Connect) for people; a deployment enables either or both. OIDC is on when an issuer is set.
+    api_keys_enabled: bool = True
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_jwks_url: str | None = None  # the issuer's JWKS document
+    oidc_jwks_cache_seconds: int = Field(default=300, ge=0)
+    oidc_role_claim: str = "hopen2_role"  # admin | ght_support | member | ars_auditor
+    oidc_ght_claim: str = "hopen2_ght"
+    oidc_finess_claim: str = "hopen2_finess_ej"  # a FINESS juridique or a list of them
+    oidc_region_claim: str = "hopen2_region"
+    # Limits and hardening: requests per minute per key or identity; bodies of other routes than
+    # uploads and imports; origins allowed to call from a browser (none by default).
+    rate_limit_uploads_per_minute: int = Field(default=30, ge=1)
+    rate_limit_reads_per_minute: int = Field(default=1200, ge=1)
+    max_request_body_bytes: int = Field(default=1024**2, ge=1024)
+    cors_allowed_origins: list[str] = Field(default_factory=list)
     max_upload_bytes: int = 2 * 1024**3
     max_national_file_bytes: int = 64 * 1024**2  # a national file holds a row per establishment and month
     upload_batch_rows: int = 65_536
