@@ -1,5 +1,6 @@
 """Records in the audit trail every request of an ARS auditor, every change (any method but GET
-and HEAD) and every export of evidence, whoever makes it (api.md: "every such read is audited").
+and HEAD: key issues and revocations included), every export of evidence, whoever makes it, and
+every refused key or token (api.md: "every such read is audited").
 
 An ASGI middleware: the event is appended when the response starts, in its own transaction, so
 that a read is on record before its answer leaves; if the trail cannot be written the request
@@ -10,8 +11,9 @@ from typing import Any
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from adapters.persistence.pg_audit_trail import AuditEvent, PgAuditTrail
+from adapters.persistence.pg_audit_trail import PgAuditTrail
 from domain.access import Principal, Role
+from domain.audit import AuditEvent
 
 _READS = frozenset({"GET", "HEAD"})
 _EXPORTS = ("/evidence", "/samples/")
@@ -46,12 +48,16 @@ def audit_trail_middleware(app: ASGIApp) -> ASGIApp:
 async def _record(scope: Scope, method: str, status: int) -> None:
     state: dict[str, Any] = scope.get("state", {})  # type: ignore[assignment]
     principal = state.get("principal")
-    if not isinstance(principal, Principal):  # unauthenticated: refused before any work
+    if isinstance(principal, Principal):
+        action = audit_action(method, scope["path"], principal.role)
+        actor, role = principal.key_id, principal.role.value
+    elif status == 401:  # a refused key or token: on record, without what was presented
+        actor, role, action = "anonymous", "-", "login_failed"
+    else:
         return
-    action = audit_action(method, scope["path"], principal.role)
     if action is None:
         return
     runtime = scope["app"].state.runtime
     await PgAuditTrail(runtime.engine).append(AuditEvent(
-        runtime.clock(), principal.key_id, principal.role.value, action, method, scope["path"],
-        scope.get("query_string", b"").decode("latin-1"), status))
+        runtime.clock(), actor, role, action, method, scope["path"], scope.get("query_string", b"").decode("latin-1"),
+        status))

@@ -1,4 +1,4 @@
-"""The one command-line entry point: `hopen2 serve | demo | import | db upgrade | openapi`."""
+"""The one command-line entry point: `hopen2 serve | demo | import | db upgrade | audit verify | openapi`."""
 
 import asyncio
 import json
@@ -11,7 +11,9 @@ import uvicorn
 
 from adapters.embedded_postgres_server import start_embedded_postgres
 from adapters.persistence.database import create_engine
+from adapters.persistence.pg_audit_trail import PgAuditTrail
 from adapters.persistence.schema_migrations import upgrade
+from domain.audit import ChainVerification
 from service.app import create_app
 from service.cli_progress import progress_bar
 from service.settings import Settings
@@ -96,6 +98,32 @@ def db_upgrade() -> None:
 
     asyncio.run(run())
     click.echo("database schema is current")
+
+
+@main.group()
+def audit() -> None:
+    """The audit trail."""
+
+
+@audit.command(name="verify")
+def audit_verify() -> None:
+    """Recompute the audit trail's hash chain; exit 1 at the first event altered, removed or moved."""
+    settings = Settings()
+
+    async def run() -> ChainVerification:
+        engine = create_engine(settings.database_url or start_embedded_postgres(settings.data_dir), pool_size=1)
+        try:
+            return await PgAuditTrail(engine).verify()
+        finally:
+            await engine.dispose()
+
+    verification = asyncio.run(run())
+    if verification.intact:
+        click.echo(f"audit trail intact: {verification.checked} events")
+        return
+    click.echo(f"audit trail BROKEN at event {verification.first_broken_id} "
+               f"({verification.checked} events before it hold)", err=True)
+    sys.exit(1)
 
 
 @main.command()

@@ -191,6 +191,8 @@ class AuditEventRow(SQLModel, table=True):
     """Who read or changed what, when; append-only (a trigger refuses updates and deletes)."""
 
     __tablename__ = "audit_event"
+    # One successor per event: two appends that read the same last event cannot both be kept.
+    __table_args__ = (UniqueConstraint("previous_hash", name="ux_audit_event_previous_hash"),)
     id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True, autoincrement=True))
     at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     actor: str
@@ -200,6 +202,8 @@ class AuditEventRow(SQLModel, table=True):
     path: str
     query: str
     status: int
+    previous_hash: str  # the hash of the event before (chained: tamper-evident)
+    hash: str
 
 
 NATIONAL_COUNT_COLUMNS = ("documents", "documents_ins_qualified", "lots", "calls", "messages",

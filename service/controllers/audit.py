@@ -24,6 +24,8 @@ class AuditEventView(msgspec.Struct, kw_only=True):
     path: str
     query: str
     status: int
+    previous_hash: str
+    hash: str  # SHA-256 over the previous hash and this event: `hopen2 audit verify` recomputes the chain
 
 
 class AuditController(Controller):
@@ -41,5 +43,6 @@ class AuditController(Controller):
         authorise_action(principal, Action.ADMINISTER)
         found = await audit_events(unit_of_work, actor=actor, role=role, since=since, before_id=before_id, limit=limit)
         return [AuditEventView(id=event.id or 0, at=event.at, actor=event.actor, role=event.role, action=event.action,
-                               method=event.method, path=event.path, query=event.query, status=event.status)
+                               method=event.method, path=event.path, query=event.query, status=event.status,
+                               previous_hash=event.previous_hash, hash=event.hash)
                 for event in found]
