@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     rate_limit_reads_per_minute: int = Field(default=1200, ge=1)
     max_request_body_bytes: int = Field(default=1024**2, ge=1024)
     cors_allowed_origins: list[str] = Field(default_factory=list)
+    # Retention: submissions and their line-level records older than this are purged by
+    # `hopen2 purge`; computed results and the audit trail are kept.
+    retention_years: int = Field(default=6, ge=1)
     max_upload_bytes: int = 2 * 1024**3
     max_national_file_bytes: int = 64 * 1024**2  # a national file holds a row per establishment and month
     upload_batch_rows: int = 65_536
