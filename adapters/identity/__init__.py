@@ -1,0 +1,1 @@
+"""Identities from outside: OpenID Connect bearer tokens (JWT) checked against the issuer's keys."""
