@@ -3,6 +3,7 @@
 A `referential.json` at the top (GHT, legal entities, sites) is declared first when present.
 """
 
+import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,12 +53,21 @@ async def declare_referential(client: httpx.AsyncClient, referential_file: Path)
 
 
 async def upload_file(client: httpx.AsyncClient, file: FolderFile, *, allow_empty: bool = False) -> ImportOutcome:
+    """Sent again, after the wait the server asks for, when the key's upload rate is exhausted (429)."""
     media_type = _MEDIA_TYPES[file.path.suffix]
     url = f"/api/v1/legal-entities/{file.finess_ej}/periods/{file.period}/submissions/{file.kind}"
-    answer = await client.post(url, content=_stream(file.path), headers={"content-type": media_type},
-                               params={"allow_empty": "true"} if allow_empty else {},
-                               timeout=httpx.Timeout(600.0))
-    return ImportOutcome(file, answer.status_code, answer.json())
+    while True:
+        answer = await client.post(url, content=_stream(file.path), headers={"content-type": media_type},
+                                   params={"allow_empty": "true"} if allow_empty else {},
+                                   timeout=httpx.Timeout(600.0))
+        if answer.status_code != 429:
+            return ImportOutcome(file, answer.status_code, answer.json())
+        await asyncio.sleep(_retry_after(answer))
+
+
+def _retry_after(answer: httpx.Response) -> float:
+    seconds = answer.headers.get("retry-after", "")
+    return min(float(seconds), 60.0) if seconds.isdigit() else 1.0
 
 
 async def import_folder(

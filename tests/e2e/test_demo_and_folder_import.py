@@ -24,7 +24,8 @@ MONTHS = ["2025-01", "2025-02", "2025-03"]
 @pytest.fixture
 async def served(database_url: str, engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     """The app behind a real uvicorn on a free loopback port, and an admin client of it."""
-    settings = Settings(database_url=database_url, data_dir=tmp_path / "data", pseudonymisation_secret=SECRET)
+    settings = Settings(database_url=database_url, data_dir=tmp_path / "data", pseudonymisation_secret=SECRET,
+                        rate_limit_uploads_per_minute=100_000)  # as the demo: a local server loading its files
     app = create_app(settings, clock=lambda: datetime(2025, 4, 20, tzinfo=UTC))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
