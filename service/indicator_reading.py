@@ -39,6 +39,9 @@ class MonthResults:
     counted_as_of: datetime  # the instant the stored counting was made for (at or before the asked one)
     counted: MonthCounting
     mss_equipment_rate: Decimal | None = None  # the imported rate that weighted P1.O7, if any
+    # A purged month's (retention) kinds of its own files, as its kept counting read them: its
+    # submissions are gone, so they are no longer in the submission table.
+    kept_kinds: frozenset[RecordKind] | None = None
 
 
 class IndicatorReading:
@@ -108,7 +111,9 @@ class IndicatorReading:
         for previous in before:
             for result in previous.results:
                 history.setdefault(result.indicator_id, []).append(result)
-        kinds = await self._kinds_received(read.entity.finess_ej, read.month)
+        kinds = read.kept_kinds
+        if kinds is None:
+            kinds = frozenset(await self._kinds_received(read.entity.finess_ej, read.month))
         return (result_warnings(read.results) + missing_kinds(kinds)
                 + missing_patients_warning(read.counted.patients_missing_from_file)
                 + flow_breaks_of_month(read.results, history, thresholds))
@@ -123,5 +128,7 @@ class IndicatorReading:
 
 def _judged(month: Period, entity: LegalEntity, as_of: datetime, targets: TargetReferential,
             stored: StoredCounting, mss_equipment_rate: Decimal | None) -> MonthResults:
+    kept_kinds = (frozenset(RecordKind(file.kind) for file in stored.input_files if file.period == month.label)
+                  if stored.purged else None)
     return MonthResults(month, entity, judge_month(entity, month, as_of, targets, stored.counted, mss_equipment_rate),
-                        stored.as_of, stored.counted, mss_equipment_rate)
+                        stored.as_of, stored.counted, mss_equipment_rate, kept_kinds)

@@ -7,11 +7,19 @@ stays), the entity's capabilities and policies, and the engine's version. Their 
 stored countings, so another entity's upload never touches them. A counting made as of T stays
 right for later instants with the same inputs until `valid_until`, the first record instant
 after T that the as-of instant is compared with (D1).
+
+A purged month (retention: its submissions and line-level records deleted, `purged_month`) is
+not recounted: its reads answer its last stored counting made at or before the instant asked
+for, preferably one counted with the entity's capabilities and policies of that instant (and the
+same engine version). A month never counted before its purge has nothing to keep; it is counted
+from what remains (nothing), as is a read as of an instant before its first stored counting.
+Other months of the entity recount at their next read, since their inputs (the entity's files)
+changed; they are the same figures unless they read records of the purged months.
 """
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +42,13 @@ FROM unnest($1::text[], $3::text[]) AS asked (finess_ej, inputs_sha256)
 JOIN indicator_counting c USING (finess_ej, inputs_sha256)
 WHERE c.period = $2 AND c.as_of <= $4 AND (c.valid_until IS NULL OR c.valid_until > $4)
 ORDER BY c.finess_ej, c.as_of DESC
+"""
+_KEPT = """
+SELECT p.finess_ej AS purged_finess_ej, c.*
+FROM purged_month p
+LEFT JOIN indicator_counting c ON c.finess_ej = p.finess_ej AND c.period = p.period AND c.as_of <= $3
+WHERE p.finess_ej = ANY($1::text[]) AND p.period = $2
+ORDER BY p.finess_ej, c.as_of DESC, c.id DESC
 """
 _STORE = """
 INSERT INTO indicator_counting (finess_ej, period, inputs_sha256, input_files, as_of, valid_until,
@@ -59,6 +74,7 @@ class StoredCounting:
     as_of: datetime  # the instant it was counted for (at or before the instant asked for)
     computed_at: datetime
     input_files: tuple[InputFile, ...]
+    purged: bool = False  # kept from before the month's line-level records were purged
 
 
 class PgIndicatorResults:
@@ -75,16 +91,35 @@ class PgIndicatorResults:
 
     async def month_countings(self, entities: list[LegalEntity], month: Period,
                               as_of: datetime) -> dict[str, StoredCounting]:
-        """`month_counting` of several entities, their stored countings found in two queries."""
-        files = await self._current_files([entity.finess_ej for entity in entities], as_of)
-        digests = {entity.finess_ej: inputs_digest(entity, files.get(entity.finess_ej, ())) for entity in entities}
+        """`month_counting` of several entities, their stored countings found in three queries."""
+        found = await self._kept(entities, month, as_of)
+        counted = [entity for entity in entities if entity.finess_ej not in found]
+        files = await self._current_files([entity.finess_ej for entity in counted], as_of)
+        digests = {entity.finess_ej: inputs_digest(entity, files.get(entity.finess_ej, ())) for entity in counted}
         rows = await self._connection.fetch(_LOOKUP, list(digests), month.label, list(digests.values()), as_of)
-        found = {row["finess_ej"]: _stored(row) for row in rows}
+        found.update({row["finess_ej"]: _stored(row) for row in rows})
         for entity in entities:
             if entity.finess_ej not in found:
                 found[entity.finess_ej] = await self._count(entity, month, as_of, files.get(entity.finess_ej, ()),
                                                             digests[entity.finess_ej])
         return found
+
+    async def _kept(self, entities: list[LegalEntity], month: Period, as_of: datetime) -> dict[str, StoredCounting]:
+        """The kept counting of each entity whose month was purged, when one was stored at or
+        before `as_of`: the latest counted under the entity's capabilities and policies and this
+        engine version (its files aside: they are gone), else the latest."""
+        by_finess = {entity.finess_ej: entity for entity in entities}
+        latest: dict[str, StoredCounting] = {}
+        preferred: dict[str, StoredCounting] = {}
+        for row in await self._connection.fetch(_KEPT, list(by_finess), month.label, as_of):
+            if row["id"] is None:  # purged, but nothing stored at or before `as_of`
+                continue
+            finess_ej, stored = row["purged_finess_ej"], replace(_stored(row), purged=True)
+            latest.setdefault(finess_ej, stored)
+            if finess_ej not in preferred and row["inputs_sha256"] == inputs_digest(by_finess[finess_ej],
+                                                                                    stored.input_files):
+                preferred[finess_ej] = stored
+        return latest | preferred
 
     async def _count(self, entity: LegalEntity, month: Period, as_of: datetime, files: tuple[InputFile, ...],
                      digest: str) -> StoredCounting:
