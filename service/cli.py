@@ -1,4 +1,5 @@
-"""The one command-line entry point: `hopen2 serve | demo | import | db upgrade | audit verify | openapi`."""
+"""The one command-line entry point: `hopen2 serve | demo | import | db upgrade | audit verify | pseudonyms
+rotate | purge | openapi`."""
 
 import asyncio
 import json
@@ -16,6 +17,8 @@ from adapters.persistence.schema_migrations import upgrade
 from domain.audit import ChainVerification
 from service.app import create_app
 from service.cli_progress import progress_bar
+from service.cli_pseudonyms import pseudonyms
+from service.cli_retention import purge
 from service.settings import Settings
 
 OPENAPI_PATH = Path("openapi/openapi.json")
@@ -43,7 +46,8 @@ def demo(months: int, port: int | None) -> None:
 
     configured = Settings()
     settings = Settings(database_url=None, data_dir=configured.data_dir / "demo",
-                        port=configured.port if port is None else port)
+                        port=configured.port if port is None else port,
+                        rate_limit_uploads_per_minute=100_000)  # a local server loading its own 150 files
     _exit_on_sigterm()
     asyncio.run(run_demo(settings, months))
 
@@ -138,6 +142,10 @@ def openapi(output: Path) -> None:
 def openapi_document() -> str:
     schema = create_app(Settings(database_url="postgresql://unused/unused")).openapi_schema.to_schema()
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+main.add_command(pseudonyms)
+main.add_command(purge)
 
 
 def _exit_on_sigterm() -> None:

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
         default=None,
         description="Master secret of the pseudonymisation keys; generated into data_dir if unset.",
     )
+    pseudonymisation_rotation_secrets: list[SecretStr] = Field(
+        default_factory=list,
+        description="Secrets added by key rotations, oldest first, after the first one (hopen2 pseudonyms rotate).",
+    )
     # Identities (api.md): API keys for machines, OpenID Connect bearer tokens (e.g. Pro Santé
     # Connect) for people; a deployment enables either or both. OIDC is on when an issuer is set.
     api_keys_enabled: bool = True

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ARRAY,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     DateTime,
     Index,
@@ -80,9 +81,14 @@ class SiteVersion(SQLModel, table=True):
 
 
 class ApiKey(SQLModel, table=True):
+    """A key's Argon2id hash (`secret_hash`), or for a key issued before 0007 and not used since,
+    the SHA-256 of its secret (`secret_sha256`, replaced by an Argon2id hash on first use); the
+    check constraint `ck_api_key_has_a_secret` of migration 0007 requires one of the two."""
+
     __tablename__ = "api_key"
     key_id: str = Field(primary_key=True)
-    secret_sha256: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    secret_hash: str | None = Field(default=None, sa_column=Column(Text))
+    secret_sha256: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     name: str
     role: str
     ght_id: str | None = None
@@ -90,6 +96,8 @@ class ApiKey(SQLModel, table=True):
     region: str | None = None
     created_at: datetime = Field(sa_column=_now())
     revoked_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    expires_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    last_used_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
 
 
 class Submission(SQLModel, table=True):
@@ -204,6 +212,27 @@ class AuditEventRow(SQLModel, table=True):
     status: int
     previous_hash: str  # the hash of the event before (chained: tamper-evident)
     hash: str
+
+
+class PurgedMonth(SQLModel, table=True):
+    """An entity-month whose submissions and line-level records were purged (retention): its
+    reads answer its last stored counting instead of recounting from nothing."""
+
+    __tablename__ = "purged_month"
+    finess_ej: str = Field(primary_key=True)
+    period: str = Field(primary_key=True)
+    purged_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class PseudonymKeyState(SQLModel, table=True):
+    """How many keys of the pseudonymisation chain the stored pseudonyms went through (one row;
+    none before the first rotation): the service refuses to start on a chain that differs."""
+
+    __tablename__ = "pseudonym_key_state"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_pseudonym_key_state_single_row"),)
+    id: int = Field(primary_key=True)
+    keys_applied: int
+    rotated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
 NATIONAL_COUNT_COLUMNS = ("documents", "documents_ins_qualified", "lots", "calls", "messages",

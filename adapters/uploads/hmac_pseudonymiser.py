@@ -20,6 +20,12 @@ def derive_ght_key(master_secret: bytes, ght_id: str) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=_SALT, info=ght_id.encode()).derive(master_secret)
 
 
+def rekeyed(key: bytes, pseudonym: bytes) -> bytes:
+    """A pseudonym carried to the next key of a rotation: HMAC(new key, old pseudonym), 128 bits.
+    Raw identifiers are never stored, so a rotation can only re-key the pseudonyms themselves."""
+    return hmac.digest(key, pseudonym, "sha256")[:16]
+
+
 class HmacPseudonymiser:
     """Turns identifier values into pseudonyms; `namespace` keeps IPPs and INS apart.
 
@@ -28,13 +34,19 @@ class HmacPseudonymiser:
     one vectorised `index_in`, so only never-seen values cost a Python call.
     """
 
-    def __init__(self, key: bytes) -> None:
+    def __init__(self, key: bytes, *rotations: bytes) -> None:
+        """`rotations`: the keys of later rotations, oldest first; a value goes through the whole
+        chain, so that it meets the pseudonyms the rotations re-keyed in the database."""
         self._key = key
+        self._rotations = rotations
         self._cache: dict[str, tuple[pa.Array, pa.Array]] = {}
 
     def pseudonym(self, namespace: str, value: str) -> bytes:
         """The first 128 bits of the HMAC: collision-free at any hospital scale, half the width."""
-        return hmac.digest(self._key, f"{namespace}:{value}".encode(), "sha256")[:16]
+        pseudonym = hmac.digest(self._key, f"{namespace}:{value}".encode(), "sha256")[:16]
+        for key in self._rotations:
+            pseudonym = rekeyed(key, pseudonym)
+        return pseudonym
 
     def pseudonymise_column(self, namespace: str, column: pa.Array) -> pa.Array:
         """Pseudonyms as 32 hex digits (PostgreSQL `uuid` input), hashing each distinct value once."""
