@@ -74,11 +74,31 @@ def http_error_handler(_: Request[Any, Any, Any], error: Exception) -> Response[
 
 
 def unexpected_error_handler(_: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
+    if _is_unstorable_value(error):
+        return problem(422, InvalidInput.slug, InvalidInput.title,
+                       "a value of the request cannot be stored or looked up: a NUL character in a text, "
+                       "or an integer beyond 64 bits")
     if _is_database_down(error):
         return problem(503, StorageUnavailable.slug, StorageUnavailable.title,
                        "the database is unreachable; retry shortly")
     log.error("unexpected_error", error_type=type(error).__name__, exc_info=error)
     return problem(500, "internal-error", "Internal error", "an unexpected error occurred; it was logged")
+
+
+# SQLSTATE character_not_in_repertoire (a NUL in a text) and untranslatable_character (a \u0000 in a JSON
+# document): PostgreSQL cannot hold a NUL character.
+_NUL_REFUSED = frozenset({"22021", "22P05"})
+
+
+def _is_unstorable_value(error: BaseException) -> bool:
+    """A request value PostgreSQL refuses whatever the query: a NUL in a text (refused by the server), an
+    integer beyond 64 bits (refused by the driver as it binds the query's arguments, an OverflowError)."""
+    current: BaseException | None = error
+    while current is not None:
+        if isinstance(current, OverflowError) or getattr(current, "sqlstate", None) in _NUL_REFUSED:
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _is_database_down(error: BaseException) -> bool:

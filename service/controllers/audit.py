@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.pg_audit_trail import audit_events
 from domain.access import Action, Principal, authorise_action
-from service.schemas.problems import READ_PROBLEMS
+from service.schemas.problems import RESTRICTED_READ_PROBLEMS
 
 
 class AuditEventView(msgspec.Struct, kw_only=True):
@@ -32,7 +32,7 @@ class AuditController(Controller):
     path = "/api/v1/audit"
     tags = ["audit"]  # noqa: RUF012
 
-    @get(operation_id="listAuditEvents", responses=READ_PROBLEMS,
+    @get(operation_id="listAuditEvents", responses=RESTRICTED_READ_PROBLEMS,
          summary="Audit events, most recent first (auditors' reads, changes, exports)")
     async def events(
         self, principal: NamedDependency[Principal], unit_of_work: NamedDependency[AsyncConnection],

@@ -2,10 +2,12 @@
 the response matrix (XLSX or CSV), the calculation details and stay-notion justification, and
 reproducible samples of pseudonymised line items. A member reads its own results, not this."""
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
 from litestar.params import FromPath, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -28,13 +30,25 @@ from service.schemas.evidence import ExportFormat, IndicatorSampleView, SampledU
 from service.schemas.problems import problem_responses
 from service.scope import entity_in_scope
 
-EVIDENCE_PROBLEMS = problem_responses(401, 403, 404, 422, 503)
+EVIDENCE_PROBLEMS = problem_responses(400, 401, 403, 404, 422, 429, 503)
 _UNDECLARED = "the legal entity was not declared for this month at this instant"
 _UNIT_KINDS: dict[Unit, UnitKind] = {Unit.STAY: "stay", Unit.CONSULTATION: "consultation", Unit.DOCUMENT: "report",
                                      Unit.PATIENT: "patient"}
 Format = Annotated[ExportFormat, QueryParameter(name="format", description="xlsx (default) or csv")]
 Size = Annotated[int, QueryParameter(ge=1, le=1000, description="how many units to draw (1 to 1000)")]
 Seed = Annotated[int, QueryParameter(description="the same seed draws the same units")]
+_CSV = CSV_MEDIA_TYPE.partition(";")[0]  # the framework appends the charset of text media types itself
+_TEXT = "text/plain"
+
+
+@dataclass
+class _MatrixOperation(Operation):
+    """The response matrix answers XLSX, or CSV with format=csv: its 200 documents both."""
+
+    def __post_init__(self) -> None:
+        answered = (self.responses or {}).get("200")
+        if isinstance(answered, OpenAPIResponse) and answered.content is not None:
+            answered.content[_CSV] = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))
 
 
 class EvidenceController(Controller):
@@ -42,6 +56,7 @@ class EvidenceController(Controller):
     tags = ["evidence"]  # noqa: RUF012
 
     @get("/evidence", operation_id="getEntityMonthEvidence", responses=EVIDENCE_PROBLEMS, media_type=XLSX_MEDIA_TYPE,
+         operation_class=_MatrixOperation,
          summary="The response matrix of the entity and month, as an XLSX workbook or a CSV file")
     async def response_matrix(
         self, finess_ej: FromPath[str], period: FromPath[str], principal: NamedDependency[Principal],
@@ -58,7 +73,7 @@ class EvidenceController(Controller):
         rows = response_matrix(read.entity, read.month, read.results)
         name = f"matrice-reponse-{finess_ej}-{read.month.label}.{export_format.value}"
         if export_format is ExportFormat.CSV:
-            content, media_type = response_matrix_csv(rows), CSV_MEDIA_TYPE
+            content, media_type = response_matrix_csv(rows), _CSV
         else:
             details = calculation_details_fr(read.entity, read.month, reading.targets.version)
             content, media_type = response_matrix_xlsx(rows, details, stay_notion_fr(read.entity)), XLSX_MEDIA_TYPE
@@ -66,7 +81,7 @@ class EvidenceController(Controller):
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @get("/evidence/texts", operation_id="getEntityMonthEvidenceTexts", responses=EVIDENCE_PROBLEMS,
-         media_type="text/plain",
+         media_type=_TEXT,
          summary="The calculation details and the justification of the stay notion, as text")
     async def texts(
         self, finess_ej: FromPath[str], period: FromPath[str], principal: NamedDependency[Principal],
@@ -78,7 +93,7 @@ class EvidenceController(Controller):
         month = Period.parse(period)
         entity = await _entity_for(referential, finess_ej, month, as_of or runtime.clock())
         body = calculation_details_fr(entity, month, targets.version) + "\n\n" + stay_notion_fr(entity) + "\n"
-        return Response(body, media_type="text/plain; charset=utf-8")
+        return Response(body, media_type=_TEXT)
 
     @get("/samples/{indicator_id:str}", operation_id="getEntityMonthIndicatorSample", responses=EVIDENCE_PROBLEMS,
          summary="A reproducible random sample of the pseudonymised units on the numerator or denominator side")

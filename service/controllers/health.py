@@ -9,6 +9,7 @@ from sqlalchemy import text
 from adapters.persistence.schema_migrations import is_current
 from service.errors import problem
 from service.runtime import Runtime
+from service.schemas.problems import problem_responses
 
 
 class HealthController(Controller):
@@ -18,7 +19,8 @@ class HealthController(Controller):
     async def health(self) -> dict[str, str]:
         return {"status": "ok"}
 
-    @get("/ready", operation_id="ready", summary="Readiness: database reachable and migrations current")
+    @get("/ready", operation_id="ready", summary="Readiness: database reachable and migrations current",
+         responses=problem_responses(503))
     async def ready(self, runtime: NamedDependency[Runtime]) -> Response[dict[str, Any]]:
         try:
             async with runtime.engine.connect() as connection:

@@ -96,7 +96,7 @@ class IndicatorController(Controller):
         month = Period.parse(period)
         entity = await _entity_for(referential, finess_ej, month, as_of or runtime.clock())
         body = calculation_details_fr(entity, month, targets.version) + "\n\n" + stay_notion_fr(entity) + "\n"
-        return Response(body, media_type="text/plain; charset=utf-8")
+        return Response(body, media_type="text/plain")  # the framework appends "; charset=utf-8"
 
 
 async def _read_month(referential: PgReferentialStore, principal: Principal, unit_of_work: AsyncConnection,

@@ -23,7 +23,7 @@ from service.schemas.national import (
     NationalImportView,
     UnmatchedFinessView,
 )
-from service.schemas.problems import READ_PROBLEMS, WRITE_PROBLEMS
+from service.schemas.problems import IMPORT_PROBLEMS, RESTRICTED_READ_PROBLEMS, WRITE_PROBLEMS
 from service.upload_body import UploadedBody, uploaded_body
 
 
@@ -39,14 +39,14 @@ class NationalStatisticsController(Controller):
         mapping = _mapping(name, data)
         return _mapping_view(await national.put_mapping(mapping, principal.key_id))
 
-    @get("/mappings", operation_id="listNationalMappings", responses=READ_PROBLEMS,
+    @get("/mappings", operation_id="listNationalMappings", responses=RESTRICTED_READ_PROBLEMS,
          summary="The named column mappings, each in its latest version")
     async def list_mappings(self, principal: NamedDependency[Principal],
                             national: NamedDependency[PgNationalStatistics]) -> list[MappingView]:
         authorise_action(principal, Action.ADMINISTER)
         return [_mapping_view(mapping) for mapping in await national.mappings()]
 
-    @post("/{dataset:str}", operation_id="importNationalFile", request_max_body_size=None, responses=WRITE_PROBLEMS,
+    @post("/{dataset:str}", operation_id="importNationalFile", request_max_body_size=None, responses=IMPORT_PROBLEMS,
           summary="Import a national statistics file (CSV or XLSX), read through a named mapping or the "
                   "canonical layout; every issue is listed and nothing is kept of a refused file")
     async def import_file(self, dataset: FromPath[str], request: Request[Any, Any, Any],
@@ -68,7 +68,7 @@ class NationalStatisticsController(Controller):
                                                column_mapping, reading.rows, principal.key_id, runtime.clock())
         return _import_view(summary)
 
-    @get("/{dataset:str}/imports", operation_id="listNationalImports", responses=READ_PROBLEMS,
+    @get("/{dataset:str}/imports", operation_id="listNationalImports", responses=RESTRICTED_READ_PROBLEMS,
          summary="Every version imported of a dataset, with its periods and its unmatched FINESS")
     async def list_imports(self, dataset: FromPath[str], principal: NamedDependency[Principal],
                            national: NamedDependency[PgNationalStatistics]) -> list[NationalImportView]:

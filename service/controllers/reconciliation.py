@@ -19,7 +19,7 @@ from service.controllers.indicators import AsOf, TargetVersion
 from service.indicator_reading import IndicatorReading
 from service.reconciliation_reading import EntityReconciliation, ReconciliationReading
 from service.runtime import Runtime
-from service.schemas.problems import READ_PROBLEMS
+from service.schemas.problems import READ_PROBLEMS, RESTRICTED_READ_PROBLEMS
 from service.schemas.reconciliation import (
     EntityReconciliationView,
     GhtReconciliationView,
@@ -50,7 +50,7 @@ class ReconciliationController(Controller):
         return _entity_view(found, month, instant)
 
     @get("/api/v1/ghts/{ght_id:str}/periods/{period:str}/reconciliation",
-         operation_id="getGhtMonthReconciliation", responses=READ_PROBLEMS,
+         operation_id="getGhtMonthReconciliation", responses=RESTRICTED_READ_PROBLEMS,
          summary="Every member's reconciliation, and the GHT's (members summed)")
     async def ght_month(
         self, ght_id: FromPath[str], period: FromPath[str], principal: NamedDependency[Principal],

@@ -19,7 +19,7 @@ from domain.errors import NotFound
 from domain.periods import PARIS
 from domain.referential import Site
 from service.runtime import Runtime
-from service.schemas.problems import READ_PROBLEMS, WRITE_PROBLEMS
+from service.schemas.problems import IMPORT_PROBLEMS, READ_PROBLEMS, WRITE_PROBLEMS
 from service.schemas.referential import FinessImportView, LineIssueView, SiteBody, SiteView
 from service.scope import entity_in_scope
 from service.upload_body import uploaded_body
@@ -72,7 +72,7 @@ class SiteController(Controller):
         operation_id="importFinessExtract",
         request_max_body_size=None,
         summary="Import the public FINESS extract: record the sites of the known legal entities",
-        responses=WRITE_PROBLEMS,
+        responses=IMPORT_PROBLEMS,
     )
     async def import_extract(
         self,

@@ -18,9 +18,11 @@ from domain.workflow.completeness import MonthCompleteness, due_at
 from domain.workflow.month_workflow import MonthTransition, Transition, next_state
 from service.path_values import path_member
 from service.runtime import Runtime
-from service.schemas.problems import READ_PROBLEMS, WRITE_PROBLEMS
+from service.schemas.problems import READ_PROBLEMS, RESTRICTED_READ_PROBLEMS, problem_responses
 from service.schemas.workflow import CompletenessView, MonthWorkflowView, TransitionBody, TransitionView
 from service.scope import entity_in_scope, ght_in_scope
+
+MOVE_PROBLEMS = problem_responses(400, 401, 403, 404, 409, 422, 429, 503)  # 409: a step the month's state refuses
 
 
 class WorkflowController(Controller):
@@ -37,7 +39,7 @@ class WorkflowController(Controller):
                                  month, runtime)
 
     @post("/api/v1/legal-entities/{finess_ej:str}/periods/{period:str}/workflow/{step:str}",
-          operation_id="moveMonthWorkflow", status_code=200, responses=WRITE_PROBLEMS,
+          operation_id="moveMonthWorkflow", status_code=200, responses=MOVE_PROBLEMS,
           summary="Submit (member), validate, lock or return to draft (GHT support), reopen (administrator)")
     async def move(self, finess_ej: FromPath[str], period: FromPath[str], step: FromPath[str],
                    principal: NamedDependency[Principal], referential: NamedDependency[PgReferentialStore],
@@ -57,7 +59,7 @@ class WorkflowController(Controller):
         return await _month_view(workflow, entity, month, runtime)
 
     @get("/api/v1/ghts/{ght_id:str}/periods/{period:str}/completeness", operation_id="getGhtMonthCompleteness",
-         responses=READ_PROBLEMS, summary="Which member has submitted which kinds, on time or late")
+         responses=RESTRICTED_READ_PROBLEMS, summary="Which member has submitted which kinds, on time or late")
     async def completeness(self, ght_id: FromPath[str], period: FromPath[str], principal: NamedDependency[Principal],
                            referential: NamedDependency[PgReferentialStore],
                            unit_of_work: NamedDependency[AsyncConnection],
