@@ -14,27 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from service.app import create_app
 from service.settings import Settings
 from tests.e2e.conftest import NOW, SECRET
-from tests.support.referential import ENTITY_A, ENTITY_A2, SITE_A1, SITE_A2_1
-from tests.support.uploads import upload_csv_files
+from tests.support.referential import ENTITY_A, ENTITY_A2, SITE_A2_1
+from tests.support.uploads import two_stays_with_letters, upload_csv_files
 
 Client = AsyncTestClient[Litestar]
 ENTITY = f"/api/v1/legal-entities/{ENTITY_A}"
-
-
-def _month_files(period: str, letters_sent: int, site: str = SITE_A1) -> dict[str, str]:
-    """Two MCO stays of the month, each with a discharge letter: `letters_sent` of them as
-    structured CDA accepted by the DMP, the others scanned (not counted)."""
-    encounters = ["encounter_id,patient_id,finess_et,activity,kind,admitted_at,discharged_at"]
-    documents = ["document_id,patient_id,encounter_id,type_code,produced_at,format,ins_qualified,datamatrix,"
-                 "dmp_status,dmp_sent_at"]
-    for stay in (1, 2):
-        encounters.append(f"E{period}-{stay},P{stay},{site},MCO,HOSPITALISATION,{period}-0{stay},"
-                          f"{period}-0{stay + 2}T10:00")
-        document_format = "CDA_R2_N1" if stay <= letters_sent else "SCAN"
-        documents.append(f"D{period}-{stay},P{stay},E{period}-{stay},11490-0,{period}-0{stay + 2}T11:00,"
-                         f"{document_format},true,true,ACCEPTED,{period}-0{stay + 3}T09:00")
-    return {"patients": "patient_id,identity_status,mes_status\nP1,QUAL,OPEN\nP2,QUAL,OPEN\n",
-            "encounters": "\n".join(encounters) + "\n", "documents": "\n".join(documents) + "\n"}
 
 
 def _letters(results: list[dict]) -> dict:
@@ -43,7 +27,7 @@ def _letters(results: list[dict]) -> dict:
 
 async def test_the_trend_gives_each_month_and_flags_a_flow_break(client: Client, keys: dict) -> None:
     for period, sent in (("2024-12", 2), ("2025-01", 2), ("2025-02", 2), ("2025-03", 1)):
-        await upload_csv_files(client, keys["member_a"], ENTITY_A, period, _month_files(period, sent))
+        await upload_csv_files(client, keys["member_a"], ENTITY_A, period, two_stays_with_letters(period, sent))
     answer = await client.get(f"{ENTITY}/indicators", params={"from": "2025-01", "to": "2025-03"},
                               headers=keys["member_a"])
     assert answer.status_code == 200, answer.text
@@ -83,15 +67,15 @@ async def _counting_rows(engine: AsyncEngine, finess_ej: str) -> list[tuple]:
 async def test_an_upload_recounts_only_the_uploading_entitys_stored_months(
     client: Client, keys: dict, app: Litestar, referential: AsyncEngine,
 ) -> None:
-    await upload_csv_files(client, keys["member_a"], ENTITY_A, "2025-03", _month_files("2025-03", 1))
-    await upload_csv_files(client, keys["member_a2"], ENTITY_A2, "2025-03", _month_files("2025-03", 2, SITE_A2_1))
+    await upload_csv_files(client, keys["member_a"], ENTITY_A, "2025-03", two_stays_with_letters("2025-03", 1))
+    await upload_csv_files(client, keys["member_a2"], ENTITY_A2, "2025-03", two_stays_with_letters("2025-03", 2, SITE_A2_1))
     await app.state.runtime.refresher.idle()
     view = await client.get("/api/v1/ghts/GHT-IDF-TEST/periods/2025-03/indicators", headers=keys["support"])
     assert view.status_code == 200
     stored_a, stored_a2 = await _counting_rows(referential, ENTITY_A), await _counting_rows(referential, ENTITY_A2)
     assert len(stored_a) == len(stored_a2) == 1
 
-    fixed = _month_files("2025-03", 2)["documents"]
+    fixed = two_stays_with_letters("2025-03", 2)["documents"]
     answer = await client.post(f"{ENTITY}/periods/2025-03/submissions/documents", content=fixed,
                                headers={**keys["member_a"], "content-type": "text/csv"})
     assert answer.status_code == 201
@@ -129,7 +113,7 @@ async def test_a_referential_change_after_the_as_of_instant_does_not_change_the_
 ) -> None:
     instants = [NOW]
     async with _ticking_client(database_url, tmp_path, instants) as client:
-        await upload_csv_files(client, keys["member_a"], ENTITY_A, "2025-03", _month_files("2025-03", 1))
+        await upload_csv_files(client, keys["member_a"], ENTITY_A, "2025-03", two_stays_with_letters("2025-03", 1))
         instants.append(NOW + timedelta(hours=1))
         policies = (await client.get(ENTITY, headers=keys["admin"])).json()["policies"]
         await _redeclare(client, keys, ENTITY_A, policies={**policies, "mes_mode": "weighted"})
@@ -165,14 +149,14 @@ async def test_flow_break_thresholds_are_settings(database_url: str, tmp_path: P
     async with _ticking_client(database_url, tmp_path, [NOW], flow_break_rate_drop_points=60,
                                flow_break_numerator_drop_share="0.6") as client:
         for period, sent in (("2024-12", 2), ("2025-01", 2), ("2025-02", 2), ("2025-03", 1)):
-            await upload_csv_files(client, keys["member_a"], ENTITY_A, period, _month_files(period, sent))
+            await upload_csv_files(client, keys["member_a"], ENTITY_A, period, two_stays_with_letters(period, sent))
         answer = await client.get(f"{ENTITY}/periods/2025-03/indicators", headers=keys["member_a"])
     # 50 points and a fall by half: under these thresholds (60 points, 60 %), no flow break.
     assert not {w["code"] for w in answer.json()["warnings"]} & {"rate_drop", "numerator_drop"}
 
 
 async def test_patients_absent_from_the_months_patients_file_are_reported(client: Client, keys: dict) -> None:
-    files = _month_files("2025-03", 2)
+    files = two_stays_with_letters("2025-03", 2)
     files["patients"] = "patient_id,identity_status,mes_status\nP1,QUAL,OPEN\n"  # P2 has a stay but no line
     await upload_csv_files(client, keys["member_a"], ENTITY_A, "2025-03", files)
     answer = await client.get(f"{ENTITY}/periods/2025-03/indicators", headers=keys["member_a"])

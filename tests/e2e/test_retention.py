@@ -11,28 +11,13 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from service.cli_retention import purge
-from tests.support.referential import ENTITY_A, SITE_A1
-from tests.support.uploads import upload_csv_files
+from tests.support.referential import ENTITY_A
+from tests.support.uploads import two_stays_with_letters, upload_csv_files
 
 Client = AsyncTestClient[Litestar]
 Keys = dict[str, dict[str, str]]
 ENTITY = f"/api/v1/legal-entities/{ENTITY_A}"
 OLD, RECENT = "2025-02", "2025-03"
-
-
-def _files(period: str, scanned: int) -> dict[str, str]:
-    """Two MCO stays with a discharge letter each, `scanned` of them scanned (not counted)."""
-    encounters = ["encounter_id,patient_id,finess_et,activity,kind,admitted_at,discharged_at"]
-    documents = ["document_id,patient_id,encounter_id,type_code,produced_at,format,ins_qualified,datamatrix,"
-                 "dmp_status,dmp_sent_at"]
-    for stay in (1, 2):
-        encounters.append(f"E{period}-{stay},P{stay},{SITE_A1},MCO,HOSPITALISATION,{period}-0{stay},"
-                          f"{period}-0{stay + 2}T10:00")
-        document_format = "SCAN" if stay <= scanned else "CDA_R2_N1"
-        documents.append(f"D{period}-{stay},P{stay},E{period}-{stay},11490-0,{period}-0{stay + 2}T11:00,"
-                         f"{document_format},true,true,ACCEPTED,{period}-0{stay + 3}T09:00")
-    return {"patients": "patient_id,identity_status,mes_status\nP1,QUAL,OPEN\nP2,PROV,OPEN\n",
-            "encounters": "\n".join(encounters) + "\n", "documents": "\n".join(documents) + "\n"}
 
 
 async def _invoke(database_url: str, *arguments: str) -> Result:
@@ -49,8 +34,8 @@ async def _indicators(client: Client, keys: Keys, period: str) -> dict[str, Any]
 async def test_a_purged_month_answers_the_same_figures_and_the_recent_month_is_untouched(
     client: Client, keys: Keys, app: Litestar, referential: AsyncEngine, database_url: str,
 ) -> None:
-    await upload_csv_files(client, keys["member_a"], ENTITY_A, OLD, _files(OLD, scanned=1))
-    await upload_csv_files(client, keys["member_a"], ENTITY_A, RECENT, _files(RECENT, scanned=0))
+    await upload_csv_files(client, keys["member_a"], ENTITY_A, OLD, two_stays_with_letters(OLD, letters_sent=1))
+    await upload_csv_files(client, keys["member_a"], ENTITY_A, RECENT, two_stays_with_letters(RECENT, letters_sent=2))
     await app.state.runtime.refresher.idle()
     old, recent = await _indicators(client, keys, OLD), await _indicators(client, keys, RECENT)
     letters = next(result for result in old["results"] if result["indicator_id"] == "P1.O2.LDL")
