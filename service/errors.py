@@ -1,5 +1,6 @@
 """Domain errors to HTTP, in one place: problem details (RFC 9457), never a stack trace."""
 
+from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Any
 
@@ -74,11 +75,10 @@ def http_error_handler(_: Request[Any, Any, Any], error: Exception) -> Response[
 
 
 def unexpected_error_handler(_: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
-    if _is_unstorable_value(error):
+    if any(getattr(cause, "sqlstate", None) in _NUL_REFUSED for cause in _chain(error)):
         return problem(422, InvalidInput.slug, InvalidInput.title,
-                       "a value of the request cannot be stored or looked up: a NUL character in a text, "
-                       "or an integer beyond 64 bits")
-    if _is_database_down(error):
+                       "a text of the request holds a NUL character, which cannot be stored or looked up")
+    if any(_is_database_down(cause) for cause in _chain(error)):
         return problem(503, StorageUnavailable.slug, StorageUnavailable.title,
                        "the database is unreachable; retry shortly")
     log.error("unexpected_error", error_type=type(error).__name__, exc_info=error)
@@ -86,30 +86,22 @@ def unexpected_error_handler(_: Request[Any, Any, Any], error: Exception) -> Res
 
 
 # SQLSTATE character_not_in_repertoire (a NUL in a text) and untranslatable_character (a \u0000 in a JSON
-# document): PostgreSQL cannot hold a NUL character.
+# document): PostgreSQL cannot hold a NUL character, whatever the query, so any text of any request may
+# meet it; numbers are bounded where they are declared (service/path_values.py).
 _NUL_REFUSED = frozenset({"22021", "22P05"})
 
 
-def _is_unstorable_value(error: BaseException) -> bool:
-    """A request value PostgreSQL refuses whatever the query: a NUL in a text (refused by the server), an
-    integer beyond 64 bits (refused by the driver as it binds the query's arguments, an OverflowError)."""
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    """The error and what caused it, outermost first."""
     current: BaseException | None = error
     while current is not None:
-        if isinstance(current, OverflowError) or getattr(current, "sqlstate", None) in _NUL_REFUSED:
-            return True
+        yield current
         current = current.__cause__ or current.__context__
-    return False
 
 
 def _is_database_down(error: BaseException) -> bool:
-    current: BaseException | None = error
-    while current is not None:
-        if isinstance(current, OSError | InterfaceError | OperationalError | ConnectionError):
-            return True
-        if isinstance(current, DBAPIError) and current.connection_invalidated:
-            return True
-        current = current.__cause__ or current.__context__
-    return False
+    return (isinstance(error, OSError | InterfaceError | OperationalError | ConnectionError)
+            or (isinstance(error, DBAPIError) and error.connection_invalidated))
 
 
 EXCEPTION_HANDLERS = {

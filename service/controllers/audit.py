@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.pg_audit_trail import audit_events
 from domain.access import Action, Principal, authorise_action
+from service.path_values import BIGINT_MAX
 from service.schemas.problems import RESTRICTED_READ_PROBLEMS
 
 
@@ -37,7 +38,8 @@ class AuditController(Controller):
     async def events(
         self, principal: NamedDependency[Principal], unit_of_work: NamedDependency[AsyncConnection],
         actor: str | None = None, role: str | None = None, since: datetime | None = None,
-        before_id: Annotated[int | None, QueryParameter(description="page: events older than this id")] = None,
+        before_id: Annotated[int | None, QueryParameter(ge=1, le=BIGINT_MAX,
+                                                        description="page: events older than this id")] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
     ) -> list[AuditEventView]:
         authorise_action(principal, Action.ADMINISTER)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, PathParameter, QueryParameter
 
 from adapters.persistence.pg_referential_store import PgReferentialStore
 from adapters.persistence.pg_submission_history import PgSubmissionHistory
@@ -14,6 +14,7 @@ from domain.access import Action, Principal
 from domain.errors import NotFound
 from domain.periods import Period
 from domain.submissions.submission import SubmissionSummary
+from service.path_values import BIGINT_MAX
 from service.runtime import Runtime
 from service.schemas.problems import READ_PROBLEMS, UPLOAD_PROBLEMS
 from service.schemas.submissions import (
@@ -104,7 +105,7 @@ class SubmissionController(Controller):
     )
     async def errors(
         self,
-        submission_id: FromPath[int],
+        submission_id: Annotated[int, PathParameter(ge=1, le=BIGINT_MAX)],
         principal: NamedDependency[Principal],
         referential: NamedDependency[PgReferentialStore],
         history: NamedDependency[PgSubmissionHistory],

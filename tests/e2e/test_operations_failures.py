@@ -67,3 +67,14 @@ async def test_uploads_left_by_a_crash_are_removed_at_start(database_url: str, e
     settings = Settings(database_url=database_url, data_dir=tmp_path, pseudonymisation_secret=SECRET)
     async with AsyncTestClient(create_app(settings)):
         assert not leftover.exists()
+
+
+async def test_a_nul_character_or_an_id_beyond_64_bits_answers_422_not_500(client: AsyncTestClient[Litestar],
+                                                                          keys: dict) -> None:
+    nul = await client.get("/api/v1/ghts/GHT%00X", headers=keys["admin"])
+    assert (nul.status_code, nul.json()["type"].rsplit("/", 1)[1]) == (422, "invalid-input")
+    assert "NUL" in nul.json()["detail"]
+    too_large = await client.get(f"/api/v1/submissions/{2**63}/errors", headers=keys["admin"])
+    assert too_large.status_code == 422, too_large.text
+    paging = await client.get("/api/v1/audit", params={"before_id": 2**64}, headers=keys["admin"])
+    assert paging.status_code == 422, paging.text
