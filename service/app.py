@@ -17,7 +17,6 @@ from adapters.persistence.database import create_engine
 from adapters.persistence.pg_api_key_store import PgApiKeyStore
 from adapters.persistence.pg_pseudonym_rotation import keys_applied
 from adapters.persistence.schema_migrations import upgrade
-from adapters.pseudonymisation_secret import load_master_secrets
 from adapters.uploads.upload_spool import remove_leftover_spools
 from domain.access import Principal, Role
 from service.audit_recording import audit_trail_middleware
@@ -40,7 +39,7 @@ from service.dependencies import DEPENDENCIES
 from service.errors import EXCEPTION_HANDLERS
 from service.logging import configure_logging, request_id_middleware
 from service.rate_limits import RateLimited, RateLimiter, RequestClass, rate_limit_guard, rate_limited_handler
-from service.runtime import Runtime, utc_now
+from service.runtime import Runtime, pseudonymisation_secrets, utc_now
 from service.security_headers import security_headers
 from service.settings import Settings
 
@@ -130,9 +129,7 @@ def openapi_config() -> OpenAPIConfig:
 async def _pseudonymisation_chain(settings: Settings, engine: AsyncEngine) -> tuple[bytes, ...]:
     """The chain of secrets, checked against the keys the stored pseudonyms went through: a start
     with a lost or an unapplied secret would pseudonymise new files unjoinably with the stored ones."""
-    secrets = load_master_secrets(
-        settings.pseudonymisation_secret.get_secret_value() if settings.pseudonymisation_secret else None,
-        [secret.get_secret_value() for secret in settings.pseudonymisation_rotation_secrets], settings.data_dir)
+    secrets = pseudonymisation_secrets(settings)
     async with engine.connect() as connection:
         applied = await keys_applied(connection)
     if len(secrets) != applied:

@@ -8,8 +8,9 @@ import click
 from adapters.embedded_postgres_server import start_embedded_postgres
 from adapters.persistence.database import create_engine
 from adapters.persistence.pg_pseudonym_rotation import RotationReport, apply_rotation, keys_applied
-from adapters.pseudonymisation_secret import append_generated_secret, load_master_secrets
+from adapters.pseudonymisation_secret import append_generated_secret
 from adapters.uploads.hmac_pseudonymiser import derive_ght_key
+from service.runtime import pseudonymisation_secrets
 from service.settings import Settings
 
 
@@ -38,13 +39,13 @@ async def _rotate(settings: Settings) -> RotationReport:
     try:
         async with engine.connect() as connection:
             applied = await keys_applied(connection)
-        chain = _chain(settings)
+        chain = pseudonymisation_secrets(settings)
         if len(chain) == applied:
             if settings.pseudonymisation_secret is not None:
                 raise click.UsageError("add the new secret at the end of HOPEN2_PSEUDONYMISATION_ROTATION_SECRETS "
                                        "first: the configured chain holds no key left to apply")
             append_generated_secret(settings.data_dir)
-            chain = _chain(settings)
+            chain = pseudonymisation_secrets(settings)
         if len(chain) != applied + 1:
             raise click.ClickException(f"the chain holds {len(chain)} secrets and the stored pseudonyms went "
                                        f"through {applied} keys: exactly one new key can be applied")
@@ -53,9 +54,3 @@ async def _rotate(settings: Settings) -> RotationReport:
     finally:
         await engine.dispose()
 
-
-def _chain(settings: Settings) -> tuple[bytes, ...]:
-    configured = settings.pseudonymisation_secret
-    return load_master_secrets(configured.get_secret_value() if configured else None,
-                               [secret.get_secret_value() for secret in settings.pseudonymisation_rotation_secrets],
-                               settings.data_dir)

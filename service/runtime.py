@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.identity.jwt_token_verifier import ClaimNames, JwtTokenVerifier
 from adapters.persistence.pg_submission_store import PgSubmissionStore
+from adapters.pseudonymisation_secret import load_master_secrets
 from adapters.uploads.hmac_pseudonymiser import HmacPseudonymiser, derive_ght_key
 from service.result_refresh import ResultRefresher
 from service.settings import Settings
@@ -42,6 +43,14 @@ class Runtime:
             self._pseudonymisers[ght_id] = HmacPseudonymiser(*(derive_ght_key(secret, ght_id)
                                                                for secret in self.master_secrets))
         return self._pseudonymisers[ght_id]
+
+
+def pseudonymisation_secrets(settings: Settings) -> tuple[bytes, ...]:
+    """The chain of master secrets, oldest first: configured, else the data folder's."""
+    configured = settings.pseudonymisation_secret
+    return load_master_secrets(configured.get_secret_value() if configured else None,
+                               [secret.get_secret_value() for secret in settings.pseudonymisation_rotation_secrets],
+                               settings.data_dir)
 
 
 def token_verifier(settings: Settings) -> JwtTokenVerifier | None:
