@@ -24,6 +24,11 @@ def rank(exclusion: Exclusion) -> int:
     return _ORDER.index(exclusion) + 1
 
 
+def exclusion_of_rank(value: int) -> Exclusion:
+    """The exclusion a rank stands for (rank 0, counted, stands for none)."""
+    return _ORDER[value - 1]
+
+
 def stratum_sql(dimension: Dimension | None, site: str, unit: str) -> str:
     """The stratum key of a counted unit, given its site and unit columns; NULL for the total."""
     if dimension is None:
@@ -84,7 +89,7 @@ def counting_from_rows(rows: Iterable[Mapping[str, Any]], unit: Unit) -> Countin
             if row["rank"] == 0:
                 numerator += row["n"]
                 continue
-        exclusion = _ORDER[row["rank"] - 1]
+        exclusion = exclusion_of_rank(row["rank"])
         explanation[exclusion] = explanation.get(exclusion, 0) + row["n"]
     ordered = tuple(sorted(explanation.items(), key=lambda item: _ORDER.index(item[0])))
     return Counting(numerator, denominator, unit, ordered)

@@ -12,9 +12,8 @@ from enum import StrEnum
 
 import asyncpg
 
+from adapters.persistence.indicator_sql import exclusion_of_rank
 from domain.indicators.catalogue import Exclusion, Unit
-
-_ORDER = tuple(Exclusion)  # ranks follow the declaration order (D16), as in `indicator_sql.rank`
 
 
 class SampleSide(StrEnum):
@@ -65,6 +64,6 @@ async def sample_units(connection: asyncpg.Connection, query: UnitsQuery, side: 
     rows = await connection.fetch(_sample_sql(query, side), *query.parameters, str(seed), size)
     return UnitSample(
         query.unit, rows[0]["population"] if rows else 0,
-        tuple(SampledUnit(row["unit_id"], row["patient"], _ORDER[row["rank"] - 1] if row["rank"] else None)
+        tuple(SampledUnit(row["unit_id"], row["patient"], exclusion_of_rank(row["rank"]) if row["rank"] else None)
               for row in rows),
     )
