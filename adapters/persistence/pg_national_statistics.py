@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.persistence.database import asyncpg_connection
-from adapters.persistence.tables import NATIONAL_COUNT_COLUMNS
+from adapters.persistence.oversight_tables import NATIONAL_COUNT_COLUMNS
 from domain.national.datasets import ColumnMapping, FinessKind, NationalDataset, NationalRow
 from domain.national.imports import NationalImportSummary, UnmatchedFiness
 
