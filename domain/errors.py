@@ -68,6 +68,14 @@ class SubmissionInProgress(Conflict):
     title = "Another upload of this file is in progress"
 
 
+class MonthPurged(Conflict):
+    """An upload to a month whose line-level data the retention purge deleted: its kept figures
+    can no longer change, so the file would be stored for nothing."""
+
+    slug = "month-purged"
+    title = "The month was purged under the retention period"
+
+
 class StorageUnavailable(DomainError):
     slug = "storage-unavailable"
     title = "The database is unavailable"

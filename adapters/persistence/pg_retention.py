@@ -12,10 +12,13 @@ are per entity-month.
 Reads of a purged month answer its last stored counting (`purged_month`, see
 `pg_indicator_results`). A month never counted before its purge has nothing to keep: it reads as
 counted from what remains, that is nothing. The report counts such months so that a dry run
-shows them while they can still be read (a read counts and stores them). A file uploaded later
-for a purged month (the contract accepts any past month) is stored but leaves the month's kept
-figures as they are, and the next purge deletes it; so does an upload that commits while a purge
-runs.
+shows them while they can still be read (a read counts and stores them).
+
+A purge and the uploads exclude each other through one advisory lock, held exclusively by the
+purge and shared by every upload (`pg_submission_store`): a purge waits for the uploads in
+progress and new uploads wait for it, so no file commits into a month while it is being purged.
+An upload to a month already purged is refused (`MonthPurged`): its figures are kept as they
+were and can no longer change, so storing the file would lose it silently.
 """
 
 from dataclasses import dataclass
@@ -35,7 +38,8 @@ SUBMISSION_TABLE = "submission"
 PURGED_TABLES = (*(record_table_name(kind) for kind in RecordKind), SUBMISSION_TABLE)
 """Line-level records first: they name their submission."""
 
-_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('retention/purge', 0))"
+RETENTION_LOCK_KEY = "retention/purge"
+"""Held exclusively by a purge, shared by every upload."""
 _PURGED_SUBMISSIONS = """
 CREATE TEMP TABLE purged_submission ON COMMIT DROP AS
 SELECT id, finess_ej, period FROM submission WHERE period < :before
@@ -88,7 +92,9 @@ async def purge_before(engine: AsyncEngine, before: Period, *, dry_run: bool = F
     trail refuse it, nothing is purged. A dry run changes nothing and is not recorded."""
     at = at or datetime.now(UTC)
     async with engine.begin() as connection:
-        await connection.execute(text(_LOCK))  # two purges never interleave
+        # two purges never interleave, and no upload commits into a month being purged
+        await connection.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                                 {"key": RETENTION_LOCK_KEY})
         await connection.execute(text(_PURGED_SUBMISSIONS), {"before": before.label})
         months = (await connection.execute(text(_MONTHS))).one()
         rows = {table: await _purge_table(connection, table, dry_run) for table in PURGED_TABLES}

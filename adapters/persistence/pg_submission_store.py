@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence.database import asyncpg_connection
 from adapters.persistence.pg_month_workflow import workflow_lock_key
+from adapters.persistence.pg_retention import RETENTION_LOCK_KEY
 from adapters.persistence.pg_submission_checks import check_copied_rows
 from adapters.persistence.tables import record_table_name, storage_columns
 from adapters.uploads.arrow_record_validator import UploadContext
@@ -30,7 +31,7 @@ from adapters.uploads.storage_chunks import (
 from adapters.uploads.text_dialect import TextDialect
 from adapters.uploads.thread_stream import iterate_in_thread
 from adapters.uploads.upload_spool import SpooledFile
-from domain.errors import RecordIssue, StorageUnavailable, SubmissionRefused
+from domain.errors import MonthPurged, RecordIssue, StorageUnavailable, SubmissionRefused
 from domain.submissions.record_kinds import RECORD_KINDS, RecordKind
 from domain.submissions.submission import (
     SubmissionReceipt,
@@ -151,12 +152,20 @@ class PgSubmissionStore:
 
     @staticmethod
     async def _month_accepts(connection: asyncpg.Connection, request: SubmissionRequest) -> None:
-        """Holds the month's workflow lock shared until the upload ends, so that no transition
-        closes the month meanwhile; a validated or locked month refuses every stored upload."""
-        await connection.execute("SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))",
-                                 workflow_lock_key(request.finess_ej, request.period.label))
+        """Holds the month's workflow lock and the retention lock shared until the upload ends, so
+        that no transition closes the month and no purge deletes it meanwhile; a validated, locked
+        or purged month refuses every stored upload."""
+        for key in (workflow_lock_key(request.finess_ej, request.period.label), RETENTION_LOCK_KEY):
+            await connection.execute("SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))", key)
         if request.dry_run:
             return
+        purged_at = await connection.fetchval(
+            "SELECT purged_at FROM purged_month WHERE finess_ej = $1 AND period = $2",
+            request.finess_ej, request.period.label)
+        if purged_at is not None:
+            raise MonthPurged(f"the month {request.period.label} was purged under the retention period on "
+                              f"{purged_at:%Y-%m-%d}: its figures are kept as they were computed and no upload "
+                              "can change them")
         state = await connection.fetchval(
             "SELECT to_state FROM month_transition WHERE finess_ej = $1 AND period = $2 ORDER BY id DESC LIMIT 1",
             request.finess_ej, request.period.label)

@@ -67,8 +67,18 @@ async def test_a_purged_month_answers_the_same_figures_and_the_recent_month_is_u
     assert event.query.startswith(f"before={RECENT}&months=1&months_never_counted=0&patient_record=2&")
     assert "P1" not in event.query and "P2" not in event.query
 
+    files = two_stays_with_letters(OLD, letters_sent=2)
+    upload = f"{ENTITY}/periods/{OLD}/submissions/documents"
+    headers = {**keys["member_a"], "content-type": "text/csv"}
+    late = await client.post(upload, content=files["documents"], headers=headers)
+    assert late.status_code == 409 and late.json()["type"].endswith("/month-purged"), late.text
+    assert "purged under the retention period" in late.json()["detail"]
+    assert (await client.get(f"{ENTITY}/periods/{OLD}/submissions", headers=keys["member_a"])).json() == []
+    assert await _indicators(client, keys, OLD) == old
+
 
 async def test_a_cutoff_after_the_current_month_or_not_a_month_is_refused(database_url: str) -> None:
     for before in ("2999-01", "2025-13", "March"):
         refused = await _invoke(database_url, "--before", before)
         assert refused.exit_code == 2 and "--before" in refused.output, refused.output
+
