@@ -41,7 +41,7 @@ def load_master_secrets(configured: str | None, rotations: list[str], data_dir: 
         "pseudonymisation_secret_generated",
         path=str(path.resolve()),
         action="BACK THIS FILE UP NOW, apart from database dumps: without it later uploads cannot "
-               "be joined with earlier ones. In production set HOPEN2_PSEUDONYMISATION_SECRET instead.",
+        "be joined with earlier ones. In production set HOPEN2_PSEUDONYMISATION_SECRET instead.",
     )
     return (value,)
 
@@ -55,6 +55,9 @@ def append_generated_secret(data_dir: Path) -> bytes:
         chain.write(value.hex() + "\n")
         chain.flush()
         os.fsync(chain.fileno())
-    log.warning("pseudonymisation_secret_rotated", path=str(path.resolve()),
-                action="BACK THIS FILE UP NOW: it holds the new key of the chain")
+    log.warning(
+        "pseudonymisation_secret_rotated",
+        path=str(path.resolve()),
+        action="BACK THIS FILE UP NOW: it holds the new key of the chain",
+    )
     return value

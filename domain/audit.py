@@ -32,9 +32,17 @@ class AuditEvent:
 def event_hash(event_id: int, previous_hash: str, event: AuditEvent) -> str:
     """SHA-256 of the previous hash and the event's fields (its id included, so that no event can
     be dropped or moved unnoticed), serialised canonically."""
-    fields = {"id": event_id, "at": event.at.astimezone(UTC).isoformat(), "actor": event.actor, "role": event.role,
-              "action": event.action, "method": event.method, "path": event.path, "query": event.query,
-              "status": event.status}
+    fields = {
+        "id": event_id,
+        "at": event.at.astimezone(UTC).isoformat(),
+        "actor": event.actor,
+        "role": event.role,
+        "action": event.action,
+        "method": event.method,
+        "path": event.path,
+        "query": event.query,
+        "status": event.status,
+    }
     canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(f"{previous_hash}:{canonical}".encode()).hexdigest()
 

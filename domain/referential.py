@@ -13,7 +13,15 @@ from domain.errors import InvalidInput
 from domain.identifiers import finess_problem
 
 INDICATOR_IDS = (
-    "P1.O1", "P1.O2.LDL", "P1.O2.ODS", "P1.O3", "P1.O4", "P1.O5", "P1.O6", "P1.O7", "P1.O8",
+    "P1.O1",
+    "P1.O2.LDL",
+    "P1.O2.ODS",
+    "P1.O3",
+    "P1.O4",
+    "P1.O5",
+    "P1.O6",
+    "P1.O7",
+    "P1.O8",
 )
 SUNES_ANALOGUES = ("DS1.1", "DS1.2", "DS1.3", "DS2.1", "DS3.1", "DS4.1", "DS4.2")
 UNIT_OVERRIDE_INDICATORS = ("P1.O2.LDL", "P1.O2.ODS")

@@ -106,10 +106,18 @@ def build_stays(encounters: Iterable[Encounter]) -> StayBuild:
 def _single(encounter: Encounter, rule: StayRule) -> Stay:
     exit = encounter.discharged_at
     return Stay(
-        stay_id=encounter.encounter_id, patient=encounter.patient, activity=encounter.activity, rule=rule,
-        entry=encounter.admitted_at, exit=exit, exit_month=_month_of(exit),
-        encounter_ids=frozenset({encounter.encounter_id}), group_id=encounter.stay_group_id,
-        surgical=encounter.surgical_act, last_site=encounter.site, last_unit=encounter.unit,
+        stay_id=encounter.encounter_id,
+        patient=encounter.patient,
+        activity=encounter.activity,
+        rule=rule,
+        entry=encounter.admitted_at,
+        exit=exit,
+        exit_month=_month_of(exit),
+        encounter_ids=frozenset({encounter.encounter_id}),
+        group_id=encounter.stay_group_id,
+        surgical=encounter.surgical_act,
+        last_site=encounter.site,
+        last_unit=encounter.unit,
     )
 
 
@@ -128,9 +136,17 @@ def _had(encounter: Encounter, stays: list[Stay], rejected: list[RejectedCandida
     if reason is None:
         stays.append(_single(encounter, StayRule.HAD))
     else:
-        rejected.append(RejectedCandidate(encounter.patient, encounter.activity,
-                                          frozenset({encounter.encounter_id}), reason,
-                                          _month_of(encounter.discharged_at), encounter.site, encounter.unit))
+        rejected.append(
+            RejectedCandidate(
+                encounter.patient,
+                encounter.activity,
+                frozenset({encounter.encounter_id}),
+                reason,
+                _month_of(encounter.discharged_at),
+                encounter.site,
+                encounter.unit,
+            )
+        )
 
 
 def _psy_group(group_id: str, members: list[Encounter]) -> Stay:
@@ -138,18 +154,30 @@ def _psy_group(group_id: str, members: list[Encounter]) -> Stay:
     ordered = sorted(members, key=lambda encounter: (encounter.admitted_at, encounter.encounter_id))
     discharges = [encounter.discharged_at for encounter in ordered]
     exit = None if any(discharge is None for discharge in discharges) else max(d for d in discharges if d)
-    last = max(ordered, key=lambda encounter: (encounter.discharged_at or encounter.admitted_at,
-                                               encounter.encounter_id))
+    last = max(
+        ordered, key=lambda encounter: (encounter.discharged_at or encounter.admitted_at, encounter.encounter_id)
+    )
     return Stay(
-        stay_id=f"group:{group_id}", patient=ordered[0].patient, activity=Activity.PSY, rule=StayRule.PSY_GROUP,
-        entry=ordered[0].admitted_at, exit=exit, exit_month=_month_of(exit),
-        encounter_ids=frozenset(encounter.encounter_id for encounter in ordered), group_id=group_id,
-        surgical=any(encounter.surgical_act for encounter in ordered), last_site=last.site, last_unit=last.unit,
+        stay_id=f"group:{group_id}",
+        patient=ordered[0].patient,
+        activity=Activity.PSY,
+        rule=StayRule.PSY_GROUP,
+        entry=ordered[0].admitted_at,
+        exit=exit,
+        exit_month=_month_of(exit),
+        encounter_ids=frozenset(encounter.encounter_id for encounter in ordered),
+        group_id=group_id,
+        surgical=any(encounter.surgical_act for encounter in ordered),
+        last_site=last.site,
+        last_unit=last.unit,
     )
 
 
 def _series_windows(
-    patient: str, activity: Activity, series: list[Encounter], stays: list[Stay],
+    patient: str,
+    activity: Activity,
+    series: list[Encounter],
+    stays: list[Stay],
     rejected: list[RejectedCandidate],
 ) -> None:
     """D6: windows [anchor, anchor + n months) in Paris dates, anchored at the first session not
@@ -168,16 +196,34 @@ def _series_windows(
         last_day = date.fromordinal(window_end.toordinal() - 1)
         ids = frozenset(encounter.encounter_id for encounter in window)
         if len(window) >= SERIES_MINIMUM_SESSIONS:
-            stays.append(Stay(
-                stay_id=f"series:{activity.value}:{window[0].encounter_id}", patient=patient, activity=activity,
-                rule=StayRule.SERIES_WINDOW, entry=window[0].admitted_at,
-                exit=datetime.combine(window_end, time(), tzinfo=PARIS), exit_month=Period.containing(last_day),
-                encounter_ids=ids, group_id=None, surgical=any(encounter.surgical_act for encounter in window),
-                last_site=window[-1].site, last_unit=window[-1].unit,
-            ))
+            stays.append(
+                Stay(
+                    stay_id=f"series:{activity.value}:{window[0].encounter_id}",
+                    patient=patient,
+                    activity=activity,
+                    rule=StayRule.SERIES_WINDOW,
+                    entry=window[0].admitted_at,
+                    exit=datetime.combine(window_end, time(), tzinfo=PARIS),
+                    exit_month=Period.containing(last_day),
+                    encounter_ids=ids,
+                    group_id=None,
+                    surgical=any(encounter.surgical_act for encounter in window),
+                    last_site=window[-1].site,
+                    last_unit=window[-1].unit,
+                )
+            )
         else:
-            rejected.append(RejectedCandidate(patient, activity, ids, Rejection.SERIES_FEWER_THAN_3_SESSIONS,
-                                              Period.containing(last_day), window[-1].site, window[-1].unit))
+            rejected.append(
+                RejectedCandidate(
+                    patient,
+                    activity,
+                    ids,
+                    Rejection.SERIES_FEWER_THAN_3_SESSIONS,
+                    Period.containing(last_day),
+                    window[-1].site,
+                    window[-1].unit,
+                )
+            )
         start = end
 
 

@@ -74,10 +74,22 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
 
     docs = openapi_config()
     return Litestar(
-        route_handlers=[HealthController, ApiKeyController, GhtController, LegalEntityController,
-                        SiteController, SubmissionController, IndicatorController,
-                        IndicatorTrendController, GhtIndicatorController, NationalStatisticsController,
-                        ReconciliationController, EvidenceController, WorkflowController, AuditController],
+        route_handlers=[
+            HealthController,
+            ApiKeyController,
+            GhtController,
+            LegalEntityController,
+            SiteController,
+            SubmissionController,
+            IndicatorController,
+            IndicatorTrendController,
+            GhtIndicatorController,
+            NationalStatisticsController,
+            ReconciliationController,
+            EvidenceController,
+            WorkflowController,
+            AuditController,
+        ],
         dependencies=DEPENDENCIES,
         # Authentication first: the rate limit counts per key, and never an unauthenticated request.
         guards=[require_api_key, rate_limit_guard(rate_limiter(settings))],
@@ -95,8 +107,12 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
 
 def rate_limiter(settings: Settings) -> RateLimiter:
     """Counts in this process's memory: with several workers, each counts apart (see rate_limits)."""
-    return RateLimiter({RequestClass.UPLOAD: settings.rate_limit_uploads_per_minute,
-                        RequestClass.REQUEST: settings.rate_limit_reads_per_minute})
+    return RateLimiter(
+        {
+            RequestClass.UPLOAD: settings.rate_limit_uploads_per_minute,
+            RequestClass.REQUEST: settings.rate_limit_reads_per_minute,
+        }
+    )
 
 
 def cors_config(settings: Settings) -> CORSConfig | None:
@@ -117,10 +133,15 @@ def openapi_config() -> OpenAPIConfig:
         title="GHT HOP'EN2 reporting API",
         version=API_VERSION,
         description="Monthly data of the members of a GHT, and the HOP'EN2 usage indicators.",
-        components=Components(security_schemes={
-            "apiKey": SecurityScheme(type="http", scheme="bearer",
-                                     description="An API key, or an OpenID Connect access token (JWT) when enabled"),
-        }),
+        components=Components(
+            security_schemes={
+                "apiKey": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    description="An API key, or an OpenID Connect access token (JWT) when enabled",
+                ),
+            }
+        ),
         security=[{"apiKey": []}],
         path="/schema",
     )
@@ -133,9 +154,11 @@ async def _pseudonymisation_chain(settings: Settings, engine: AsyncEngine) -> tu
     async with engine.connect() as connection:
         applied = await keys_applied(connection)
     if len(secrets) != applied:
-        raise RuntimeError(f"the pseudonymisation chain holds {len(secrets)} secrets but the stored pseudonyms went "
-                           f"through {applied} keys: restore the missing secrets, or run `hopen2 pseudonyms rotate` "
-                           "to apply a new one")
+        raise RuntimeError(
+            f"the pseudonymisation chain holds {len(secrets)} secrets but the stored pseudonyms went "
+            f"through {applied} keys: restore the missing secrets, or run `hopen2 pseudonyms rotate` "
+            "to apply a new one"
+        )
     return secrets
 
 
@@ -151,5 +174,6 @@ async def _first_admin_key(runtime: Runtime) -> None:
         issued = await keys.issue("first admin", Principal("", Role.ADMIN))
     print(
         f"\nFirst start: an admin API key was created. Store it now, it will not be shown again:\n"
-        f"    {issued.secret}\n", flush=True,
+        f"    {issued.secret}\n",
+        flush=True,
     )

@@ -58,6 +58,15 @@ async def _record(scope: Scope, method: str, status: int) -> None:
     if action is None:
         return
     runtime = scope["app"].state.runtime
-    await PgAuditTrail(runtime.engine).append(AuditEvent(
-        runtime.clock(), actor, role, action, method, scope["path"], scope.get("query_string", b"").decode("latin-1"),
-        status))
+    await PgAuditTrail(runtime.engine).append(
+        AuditEvent(
+            runtime.clock(),
+            actor,
+            role,
+            action,
+            method,
+            scope["path"],
+            scope.get("query_string", b"").decode("latin-1"),
+            status,
+        )
+    )

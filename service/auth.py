@@ -63,8 +63,14 @@ async def _key_principal(runtime: Runtime, key: str) -> Principal:
 
 
 def _accepted(runtime: Runtime) -> str:
-    kinds = [kind for kind, enabled in (("an API key", runtime.settings.api_keys_enabled),
-                                        ("an OpenID Connect token", runtime.token_verifier is not None)) if enabled]
+    kinds = [
+        kind
+        for kind, enabled in (
+            ("an API key", runtime.settings.api_keys_enabled),
+            ("an OpenID Connect token", runtime.token_verifier is not None),
+        )
+        if enabled
+    ]
     return " or ".join(kinds) or "a credential"
 
 

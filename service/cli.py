@@ -45,9 +45,12 @@ def demo(months: int, port: int | None) -> None:
     from service.demo_loader import run_demo
 
     configured = Settings()
-    settings = Settings(database_url=None, data_dir=configured.data_dir / "demo",
-                        port=configured.port if port is None else port,
-                        rate_limit_uploads_per_minute=100_000)  # a local server loading its own 150 files
+    settings = Settings(
+        database_url=None,
+        data_dir=configured.data_dir / "demo",
+        port=configured.port if port is None else port,
+        rate_limit_uploads_per_minute=100_000,
+    )  # a local server loading its own 150 files
     _exit_on_sigterm()
     asyncio.run(run_demo(settings, months))
 
@@ -71,8 +74,9 @@ def import_command(folder: Path, url: str, api_key: str) -> None:
                 nonlocal refused
                 if outcome.status >= 300:
                     refused += 1
-                    progress.console.print(f"[red]{outcome.file.path}: {outcome.status} "
-                                           f"{json.dumps(outcome.answer)[:500]}")
+                    progress.console.print(
+                        f"[red]{outcome.file.path}: {outcome.status} {json.dumps(outcome.answer)[:500]}"
+                    )
                 progress.advance(task)
 
             headers = {"authorization": f"Bearer {api_key}"}
@@ -125,8 +129,10 @@ def audit_verify() -> None:
     if verification.intact:
         click.echo(f"audit trail intact: {verification.checked} events")
         return
-    click.echo(f"audit trail BROKEN at event {verification.first_broken_id} "
-               f"({verification.checked} events before it hold)", err=True)
+    click.echo(
+        f"audit trail BROKEN at event {verification.first_broken_id} ({verification.checked} events before it hold)",
+        err=True,
+    )
     sys.exit(1)
 
 

@@ -30,8 +30,10 @@ def rotate() -> None:
     """
     settings = Settings()
     report = asyncio.run(_rotate(settings))
-    click.echo(f"pseudonyms re-keyed: {report.pseudonyms_rekeyed} distinct, {report.keys_applied} keys applied; "
-               "restart the service with the same chain of secrets")
+    click.echo(
+        f"pseudonyms re-keyed: {report.pseudonyms_rekeyed} distinct, {report.keys_applied} keys applied; "
+        "restart the service with the same chain of secrets"
+    )
 
 
 async def _rotate(settings: Settings) -> RotationReport:
@@ -42,15 +44,18 @@ async def _rotate(settings: Settings) -> RotationReport:
         chain = pseudonymisation_secrets(settings)
         if len(chain) == applied:
             if settings.pseudonymisation_secret is not None:
-                raise click.UsageError("add the new secret at the end of HOPEN2_PSEUDONYMISATION_ROTATION_SECRETS "
-                                       "first: the configured chain holds no key left to apply")
+                raise click.UsageError(
+                    "add the new secret at the end of HOPEN2_PSEUDONYMISATION_ROTATION_SECRETS "
+                    "first: the configured chain holds no key left to apply"
+                )
             append_generated_secret(settings.data_dir)
             chain = pseudonymisation_secrets(settings)
         if len(chain) != applied + 1:
-            raise click.ClickException(f"the chain holds {len(chain)} secrets and the stored pseudonyms went "
-                                       f"through {applied} keys: exactly one new key can be applied")
+            raise click.ClickException(
+                f"the chain holds {len(chain)} secrets and the stored pseudonyms went "
+                f"through {applied} keys: exactly one new key can be applied"
+            )
         new_secret = chain[-1]
         return await apply_rotation(engine, lambda ght_id: derive_ght_key(new_secret, ght_id), applied)
     finally:
         await engine.dispose()
-

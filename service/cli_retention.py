@@ -16,8 +16,13 @@ from service.settings import Settings
 
 @click.command()
 @click.option("--dry-run", is_flag=True, help="Count what would be purged; delete nothing.")
-@click.option("--before", "before_label", metavar="YYYY-MM", default=None,
-              help="Purge the months before this one. Default: those past HOPEN2_RETENTION_YEARS.")
+@click.option(
+    "--before",
+    "before_label",
+    metavar="YYYY-MM",
+    default=None,
+    help="Purge the months before this one. Default: those past HOPEN2_RETENTION_YEARS.",
+)
 def purge(dry_run: bool, before_label: str | None) -> None:
     """Purge the submissions and line-level records of months older than the retention (default
     6 years: a month goes once its last day is that far behind); results and audit trail stay."""
@@ -39,8 +44,10 @@ def purge(dry_run: bool, before_label: str | None) -> None:
         click.echo(f"  {table:<20} {count:>12}")
     click.echo(f"  {'entity-months':<20} {report.months:>12}")
     if report.months_never_counted:
-        click.echo(f"{report.months_never_counted} of these entity-months were never counted: no results are "
-                   "kept for them (read their indicators before purging to keep them)")
+        click.echo(
+            f"{report.months_never_counted} of these entity-months were never counted: no results are "
+            "kept for them (read their indicators before purging to keep them)"
+        )
 
 
 def _cutoff(before_label: str | None, current: Period, retention_years: int, now: datetime) -> Period:
@@ -51,6 +58,8 @@ def _cutoff(before_label: str | None, current: Period, retention_years: int, now
     except InvalidPeriod as error:
         raise click.BadParameter(str(error), param_hint="--before") from error
     if before > current:
-        raise click.BadParameter(f"{before.label} is after the current month ({current.label}): the current "
-                                 "month is never purged", param_hint="--before")
+        raise click.BadParameter(
+            f"{before.label} is after the current month ({current.label}): the current month is never purged",
+            param_hint="--before",
+        )
     return before

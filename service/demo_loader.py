@@ -49,8 +49,9 @@ async def run_demo(settings: Settings, month_count: int) -> None:
     print(
         f"\nDemo GHT {demo.ght_id} loaded ({', '.join(months)}); its indicators are being counted in the "
         f"background (a few minutes; a read meanwhile counts what it needs). API: {base_url}/schema/swagger\n"
-        + "\n".join(f"  {name:8} key: {header['authorization'].removeprefix('Bearer ')}"
-                    for name, header in keys.items()),
+        + "\n".join(
+            f"  {name:8} key: {header['authorization'].removeprefix('Bearer ')}" for name, header in keys.items()
+        ),
         flush=True,
     )
     await serving
@@ -71,16 +72,16 @@ async def _demo_keys(runtime: Runtime, support_finess_ej: str, ght_id: str) -> d
     return headers
 
 
-async def _upload_all(
-    base_url: str, folder: Path, keys: dict[str, dict[str, str]], declared_empty: set[Path]
-) -> None:
+async def _upload_all(base_url: str, folder: Path, keys: dict[str, dict[str, str]], declared_empty: set[Path]) -> None:
     """Each file uploaded with a member key of its own entity, as the member's interface would."""
     files = folder_files(folder)
     async with httpx.AsyncClient(base_url=base_url, headers=keys["admin"]) as admin:
         member_keys = {}
         for finess_ej in sorted({file.finess_ej for file in files}):
-            issued = await admin.post("/api/v1/api-keys", json={
-                "name": f"demo interface {finess_ej}", "role": "member", "finess_ejs": [finess_ej]})
+            issued = await admin.post(
+                "/api/v1/api-keys",
+                json={"name": f"demo interface {finess_ej}", "role": "member", "finess_ejs": [finess_ej]},
+            )
             member_keys[finess_ej] = {"authorization": f"Bearer {issued.json()['secret']}"}
     with progress_bar() as progress:
         task = progress.add_task("loading the demo GHT", total=len(files))

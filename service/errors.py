@@ -55,8 +55,7 @@ def domain_error_handler(_: Request[Any, Any, Any], error: Exception) -> Respons
         extra = {
             **({"submission_id": error.submission_id} if isinstance(error, SubmissionRefused) else {}),
             "error_total": error.report.total,
-            "errors": [{k: v for k, v in asdict(issue).items() if v is not None}
-                       for issue in error.report.issues],
+            "errors": [{k: v for k, v in asdict(issue).items() if v is not None} for issue in error.report.issues],
         }
     return problem(status, error.slug, error.title, error.detail, **extra)
 
@@ -66,8 +65,9 @@ def http_error_handler(_: Request[Any, Any, Any], error: Exception) -> Response[
     if isinstance(error, ValidationException):
         extra = error.extra if isinstance(error.extra, list) else []
         errors = [{"field": item.get("key", ""), "reason": item.get("message", "")} for item in extra]
-        return problem(422, "invalid-request", "Invalid request", "the request does not match its schema",
-                       errors=errors)
+        return problem(
+            422, "invalid-request", "Invalid request", "the request does not match its schema", errors=errors
+        )
     if isinstance(error, NotAuthorizedException):
         return problem(401, NotAuthenticated.slug, NotAuthenticated.title, error.detail)
     slug = {404: "not-found", 405: "method-not-allowed", 413: "upload-too-large"}.get(error.status_code, "http-error")
@@ -76,11 +76,16 @@ def http_error_handler(_: Request[Any, Any, Any], error: Exception) -> Response[
 
 def unexpected_error_handler(_: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
     if any(getattr(cause, "sqlstate", None) in _NUL_REFUSED for cause in _chain(error)):
-        return problem(422, InvalidInput.slug, InvalidInput.title,
-                       "a text of the request holds a NUL character, which cannot be stored or looked up")
+        return problem(
+            422,
+            InvalidInput.slug,
+            InvalidInput.title,
+            "a text of the request holds a NUL character, which cannot be stored or looked up",
+        )
     if any(_is_database_down(cause) for cause in _chain(error)):
-        return problem(503, StorageUnavailable.slug, StorageUnavailable.title,
-                       "the database is unreachable; retry shortly")
+        return problem(
+            503, StorageUnavailable.slug, StorageUnavailable.title, "the database is unreachable; retry shortly"
+        )
     log.error("unexpected_error", error_type=type(error).__name__, exc_info=error)
     return problem(500, "internal-error", "Internal error", "an unexpected error occurred; it was logged")
 
@@ -100,8 +105,9 @@ def _chain(error: BaseException) -> Iterator[BaseException]:
 
 
 def _is_database_down(error: BaseException) -> bool:
-    return (isinstance(error, OSError | InterfaceError | OperationalError | ConnectionError)
-            or (isinstance(error, DBAPIError) and error.connection_invalidated))
+    return isinstance(error, OSError | InterfaceError | OperationalError | ConnectionError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    )
 
 
 EXCEPTION_HANDLERS = {

@@ -57,9 +57,13 @@ async def upload_file(client: httpx.AsyncClient, file: FolderFile, *, allow_empt
     media_type = _MEDIA_TYPES[file.path.suffix]
     url = f"/api/v1/legal-entities/{file.finess_ej}/periods/{file.period}/submissions/{file.kind}"
     while True:
-        answer = await client.post(url, content=_stream(file.path), headers={"content-type": media_type},
-                                   params={"allow_empty": "true"} if allow_empty else {},
-                                   timeout=httpx.Timeout(600.0))
+        answer = await client.post(
+            url,
+            content=_stream(file.path),
+            headers={"content-type": media_type},
+            params={"allow_empty": "true"} if allow_empty else {},
+            timeout=httpx.Timeout(600.0),
+        )
         if answer.status_code != 429:
             return ImportOutcome(file, answer.status_code, answer.json())
         await asyncio.sleep(_retry_after(answer))

@@ -45,8 +45,9 @@ class MonthResults:
 
 
 class IndicatorReading:
-    def __init__(self, connection: AsyncConnection, referential: PgReferentialStore,
-                 targets: TargetReferential, as_of: datetime) -> None:
+    def __init__(
+        self, connection: AsyncConnection, referential: PgReferentialStore, targets: TargetReferential, as_of: datetime
+    ) -> None:
         self._connection = connection
         self._referential = referential
         self.targets = targets
@@ -63,13 +64,24 @@ class IndicatorReading:
 
     async def ght_month(self, ght_id: str, month: Period) -> list[MonthResults]:
         """The GHT's active members at the month's end as known at the as-of instant (D19), by FINESS."""
-        members = [entity for entity in await self._referential.legal_entities_at(month.last_day, self.as_of)
-                   if entity.ght_id == ght_id and entity.active]
+        members = [
+            entity
+            for entity in await self._referential.legal_entities_at(month.last_day, self.as_of)
+            if entity.ght_id == ght_id and entity.active
+        ]
         raw = (await self._connection.get_raw_connection()).driver_connection
         stored = await PgIndicatorResults(raw).month_countings(members, month, self.as_of)  # type: ignore[arg-type]
-        return [_judged(month, entity, self.as_of, self.targets, stored[entity.finess_ej],
-                        await self._mss_equipment_rate(entity, month))
-                for entity in sorted(members, key=lambda member: member.finess_ej)]
+        return [
+            _judged(
+                month,
+                entity,
+                self.as_of,
+                self.targets,
+                stored[entity.finess_ej],
+                await self._mss_equipment_rate(entity, month),
+            )
+            for entity in sorted(members, key=lambda member: member.finess_ej)
+        ]
 
     async def _mss_equipment_rate(self, entity: LegalEntity, month: Period) -> Decimal | None:
         """The imported MSSanté equipment rate of the entity's region or department, when its
@@ -91,8 +103,9 @@ class IndicatorReading:
         diagnosis, so they are not stored."""
         raw = (await self._connection.get_raw_connection()).driver_connection
         strata = await PgIndicatorEngine(raw).count_strata(read.entity, read.month, self.as_of, dimension)  # type: ignore[arg-type]
-        return judge_strata(read.entity, read.month, self.as_of, self.targets, read.counted, strata,
-                            read.mss_equipment_rate)
+        return judge_strata(
+            read.entity, read.month, self.as_of, self.targets, read.counted, strata, read.mss_equipment_rate
+        )
 
     async def months(self, finess_ej: str, first: Period, last: Period) -> list[MonthResults]:
         months = []
@@ -103,8 +116,9 @@ class IndicatorReading:
             month = month.shifted(1)
         return months
 
-    async def warnings(self, read: MonthResults, before: Sequence[MonthResults],
-                       thresholds: FlowBreakThresholds) -> list[DataWarning]:
+    async def warnings(
+        self, read: MonthResults, before: Sequence[MonthResults], thresholds: FlowBreakThresholds
+    ) -> list[DataWarning]:
         """Validation rules, kinds missing for the month, and flow breaks against `before` (the
         months before, most recent last)."""
         history: dict[str, list[IndicatorResult]] = {}
@@ -114,21 +128,43 @@ class IndicatorReading:
         kinds = read.kept_kinds
         if kinds is None:
             kinds = frozenset(await self._kinds_received(read.entity.finess_ej, read.month))
-        return (result_warnings(read.results) + missing_kinds(kinds)
-                + missing_patients_warning(read.counted.patients_missing_from_file)
-                + flow_breaks_of_month(read.results, history, thresholds))
+        return (
+            result_warnings(read.results)
+            + missing_kinds(kinds)
+            + missing_patients_warning(read.counted.patients_missing_from_file)
+            + flow_breaks_of_month(read.results, history, thresholds)
+        )
 
     async def _kinds_received(self, finess_ej: str, month: Period) -> list[RecordKind]:
-        rows = await self._connection.execute(text(
-            "SELECT DISTINCT kind FROM submission WHERE finess_ej = :ej AND period = :period "
-            "AND status = 'accepted' AND received_at <= :as_of"),
-            {"ej": finess_ej, "period": month.label, "as_of": self.as_of})
+        rows = await self._connection.execute(
+            text(
+                "SELECT DISTINCT kind FROM submission WHERE finess_ej = :ej AND period = :period "
+                "AND status = 'accepted' AND received_at <= :as_of"
+            ),
+            {"ej": finess_ej, "period": month.label, "as_of": self.as_of},
+        )
         return [RecordKind(row[0]) for row in rows]
 
 
-def _judged(month: Period, entity: LegalEntity, as_of: datetime, targets: TargetReferential,
-            stored: StoredCounting, mss_equipment_rate: Decimal | None) -> MonthResults:
-    kept_kinds = (frozenset(RecordKind(file.kind) for file in stored.input_files if file.period == month.label)
-                  if stored.purged else None)
-    return MonthResults(month, entity, judge_month(entity, month, as_of, targets, stored.counted, mss_equipment_rate),
-                        stored.as_of, stored.counted, mss_equipment_rate, kept_kinds)
+def _judged(
+    month: Period,
+    entity: LegalEntity,
+    as_of: datetime,
+    targets: TargetReferential,
+    stored: StoredCounting,
+    mss_equipment_rate: Decimal | None,
+) -> MonthResults:
+    kept_kinds = (
+        frozenset(RecordKind(file.kind) for file in stored.input_files if file.period == month.label)
+        if stored.purged
+        else None
+    )
+    return MonthResults(
+        month,
+        entity,
+        judge_month(entity, month, as_of, targets, stored.counted, mss_equipment_rate),
+        stored.as_of,
+        stored.counted,
+        mss_equipment_rate,
+        kept_kinds,
+    )

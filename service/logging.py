@@ -16,10 +16,12 @@ def configure_logging(environment: str, level: str) -> None:
     processors: list[structlog.types.Processor] = (
         [structlog.processors.format_exc_info, structlog.processors.JSONRenderer()]
         if environment == "production"
-        else [structlog.dev.ConsoleRenderer(
-            colors=sys.stderr.isatty(),
-            exception_formatter=structlog.dev.RichTracebackFormatter(show_locals=False),
-        )]
+        else [
+            structlog.dev.ConsoleRenderer(
+                colors=sys.stderr.isatty(),
+                exception_formatter=structlog.dev.RichTracebackFormatter(show_locals=False),
+            )
+        ]
     )
     structlog.configure(
         processors=[

@@ -59,8 +59,12 @@ class _Window:
 class RateLimiter:
     """Counts requests per (identity, class) in fixed windows; `clock` answers seconds (monotonic)."""
 
-    def __init__(self, limits: Mapping[RequestClass, int], clock: Callable[[], float] = time.monotonic,
-                 window_seconds: float = WINDOW_SECONDS) -> None:
+    def __init__(
+        self,
+        limits: Mapping[RequestClass, int],
+        clock: Callable[[], float] = time.monotonic,
+        window_seconds: float = WINDOW_SECONDS,
+    ) -> None:
         self._limits = dict(limits)
         self._clock = clock
         self._window = window_seconds

@@ -34,23 +34,30 @@ class Runtime:
         self.token_verifier = token_verifier(self.settings)
 
     def submission_store(self) -> PgSubmissionStore:
-        return PgSubmissionStore(self.engine, self.clock, max_listed_errors=self.settings.max_listed_errors,
-                                 batch_rows=self.settings.upload_batch_rows)
+        return PgSubmissionStore(
+            self.engine,
+            self.clock,
+            max_listed_errors=self.settings.max_listed_errors,
+            batch_rows=self.settings.upload_batch_rows,
+        )
 
     def pseudonymiser(self, ght_id: str) -> HmacPseudonymiser:
         """One per GHT, kept so that its cache of recent pseudonyms serves later uploads too."""
         if ght_id not in self._pseudonymisers:
-            self._pseudonymisers[ght_id] = HmacPseudonymiser(*(derive_ght_key(secret, ght_id)
-                                                               for secret in self.master_secrets))
+            self._pseudonymisers[ght_id] = HmacPseudonymiser(
+                *(derive_ght_key(secret, ght_id) for secret in self.master_secrets)
+            )
         return self._pseudonymisers[ght_id]
 
 
 def pseudonymisation_secrets(settings: Settings) -> tuple[bytes, ...]:
     """The chain of master secrets, oldest first: configured, else the data folder's."""
     configured = settings.pseudonymisation_secret
-    return load_master_secrets(configured.get_secret_value() if configured else None,
-                               [secret.get_secret_value() for secret in settings.pseudonymisation_rotation_secrets],
-                               settings.data_dir)
+    return load_master_secrets(
+        configured.get_secret_value() if configured else None,
+        [secret.get_secret_value() for secret in settings.pseudonymisation_rotation_secrets],
+        settings.data_dir,
+    )
 
 
 def token_verifier(settings: Settings) -> JwtTokenVerifier | None:
@@ -59,7 +66,13 @@ def token_verifier(settings: Settings) -> JwtTokenVerifier | None:
         return None
     if not settings.oidc_audience or not settings.oidc_jwks_url:
         raise ValueError("OpenID Connect (HOPEN2_OIDC_ISSUER) needs HOPEN2_OIDC_AUDIENCE and HOPEN2_OIDC_JWKS_URL")
-    claims = ClaimNames(settings.oidc_role_claim, settings.oidc_ght_claim, settings.oidc_finess_claim,
-                        settings.oidc_region_claim)
-    return JwtTokenVerifier(settings.oidc_issuer, settings.oidc_audience, settings.oidc_jwks_url, claims=claims,
-                            jwks_cache_seconds=settings.oidc_jwks_cache_seconds)
+    claims = ClaimNames(
+        settings.oidc_role_claim, settings.oidc_ght_claim, settings.oidc_finess_claim, settings.oidc_region_claim
+    )
+    return JwtTokenVerifier(
+        settings.oidc_issuer,
+        settings.oidc_audience,
+        settings.oidc_jwks_url,
+        claims=claims,
+        jwks_cache_seconds=settings.oidc_jwks_cache_seconds,
+    )

@@ -15,9 +15,7 @@ async def entity_in_scope(
     return scope
 
 
-async def ght_in_scope(
-    referential: PgReferentialStore, principal: Principal, ght_id: str, action: Action
-) -> Ght:
+async def ght_in_scope(referential: PgReferentialStore, principal: Principal, ght_id: str, action: Action) -> Ght:
     ght = await referential.ght(ght_id)
     if ght is None:
         raise NotFound("no such GHT")

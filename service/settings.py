@@ -94,8 +94,9 @@ class Settings(BaseSettings):
 
     @property
     def flow_break_thresholds(self) -> FlowBreakThresholds:
-        return FlowBreakThresholds(self.flow_break_rate_drop_points, self.flow_break_numerator_drop_share,
-                                   self.flow_break_previous_months)
+        return FlowBreakThresholds(
+            self.flow_break_rate_drop_points, self.flow_break_numerator_drop_share, self.flow_break_previous_months
+        )
 
     @field_validator("submission_due_day_by_ght")
     @classmethod
@@ -109,8 +110,12 @@ class Settings(BaseSettings):
 
     @property
     def reconciliation_tolerances(self) -> dict[str, Decimal]:
-        return {indicator_id: self.reconciliation_tolerance_points_by_indicator.get(
-            indicator_id, self.reconciliation_tolerance_points) for indicator_id in NATIONAL_CHECKS}
+        return {
+            indicator_id: self.reconciliation_tolerance_points_by_indicator.get(
+                indicator_id, self.reconciliation_tolerance_points
+            )
+            for indicator_id in NATIONAL_CHECKS
+        }
 
     @property
     def uses_embedded_database(self) -> bool:

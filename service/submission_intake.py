@@ -19,15 +19,23 @@ from service.upload_body import UploadedBody
 log = structlog.get_logger()
 
 _FORMATS = {
-    "text/csv": FileFormat.CSV, "application/csv": FileFormat.CSV, "text/plain": FileFormat.CSV,
-    "application/x-ndjson": FileFormat.NDJSON, "application/ndjson": FileFormat.NDJSON,
-    "application/jsonl": FileFormat.NDJSON, "application/x-jsonlines": FileFormat.NDJSON,
+    "text/csv": FileFormat.CSV,
+    "application/csv": FileFormat.CSV,
+    "text/plain": FileFormat.CSV,
+    "application/x-ndjson": FileFormat.NDJSON,
+    "application/ndjson": FileFormat.NDJSON,
+    "application/jsonl": FileFormat.NDJSON,
+    "application/x-jsonlines": FileFormat.NDJSON,
 }
 _EXTENSIONS = {".csv": FileFormat.CSV, ".ndjson": FileFormat.NDJSON, ".jsonl": FileFormat.NDJSON}
 
 
 async def check_upload_target(
-    runtime: Runtime, principal: Principal, finess_ej: str, period_label: str, kind_label: str,
+    runtime: Runtime,
+    principal: Principal,
+    finess_ej: str,
+    period_label: str,
+    kind_label: str,
 ) -> tuple[Period, RecordKind]:
     """Refuse before reading a byte of the body: unknown kind, bad month, out of scope."""
     kind = RecordKind.parse(kind_label)
@@ -38,8 +46,15 @@ async def check_upload_target(
 
 
 async def receive_upload(
-    runtime: Runtime, principal: Principal, finess_ej: str, period: Period, kind: RecordKind,
-    body: UploadedBody, *, dry_run: bool, allow_empty: bool,
+    runtime: Runtime,
+    principal: Principal,
+    finess_ej: str,
+    period: Period,
+    kind: RecordKind,
+    body: UploadedBody,
+    *,
+    dry_run: bool,
+    allow_empty: bool,
 ) -> SubmissionReceipt:
     file_format = _file_format(body)
     async with runtime.engine.connect() as connection:
@@ -58,9 +73,17 @@ async def receive_upload(
         receipt = await runtime.submission_store().receive(request, spooled, file_format, dialect, context)
     finally:
         spooled.remove()
-    log.info("submission_received", finess_ej=finess_ej, period=period.label, kind=kind.value,
-             submission_id=receipt.submission_id, version=receipt.version, rows=receipt.row_count,
-             created=receipt.created, dry_run=dry_run)
+    log.info(
+        "submission_received",
+        finess_ej=finess_ej,
+        period=period.label,
+        kind=kind.value,
+        submission_id=receipt.submission_id,
+        version=receipt.version,
+        rows=receipt.row_count,
+        created=receipt.created,
+        dry_run=dry_run,
+    )
     return receipt
 
 

@@ -25,3 +25,8 @@ def test_the_layers_point_inward() -> None:
 def test_mypy_strict_finds_nothing() -> None:
     result = _run(str(BIN / "mypy"))
     assert result.returncode == 0, result.stdout
+
+
+def test_the_code_is_formatted() -> None:
+    result = _run(str(BIN / "ruff"), "format", "--check", ".")
+    assert result.returncode == 0, result.stdout

@@ -75,8 +75,15 @@ class DocumentMaker:
         self._imaging_unit = profile.units.get("imaging", ("IMAGERIE",))[0]
 
     def _new(
-        self, rng: random.Random, patient: int, code: str, day: int, minute: int,
-        link: Link | None, unit: str | None, fmt: str,
+        self,
+        rng: random.Random,
+        patient: int,
+        code: str,
+        day: int,
+        minute: int,
+        link: Link | None,
+        unit: str | None,
+        fmt: str,
     ) -> tuple[Row, int] | None:
         month = self._timeline.month_of(day)
         if month < 0 or month == BEYOND:
@@ -136,12 +143,17 @@ class DocumentMaker:
         row["dmp_sent_at"] = timeline.stamp(sent_day, sent_minute, self._offsets)
 
     def document(
-        self, rng: random.Random, patient: int, code: str, day: int, minute: int,
-        link: Link | None, unit: str | None,
+        self,
+        rng: random.Random,
+        patient: int,
+        code: str,
+        day: int,
+        minute: int,
+        link: Link | None,
+        unit: str | None,
     ) -> None:
         """A letter or report (sometimes in two versions), with its DMP fate."""
-        made = self._new(rng, patient, code, day, minute, link, unit,
-                         _pick(rng, _FORMATS, _FORMAT_CUMULATIVE[code]))
+        made = self._new(rng, patient, code, day, minute, link, unit, _pick(rng, _FORMATS, _FORMAT_CUMULATIVE[code]))
         if made is None:
             return
         row, month = made
@@ -159,7 +171,12 @@ class DocumentMaker:
         self._emit(row, month)
 
     def prescriptions(
-        self, rng: random.Random, patient: int, day: int, minute: int, link: Link | None,
+        self,
+        rng: random.Random,
+        patient: int,
+        day: int,
+        minute: int,
+        link: Link | None,
         unit: str | None,
     ) -> None:
         """One to three prescriptions of the same moment, usually sent together as one lot."""
@@ -185,9 +202,7 @@ class DocumentMaker:
                     shared = row
             self._emit(row, month)
 
-    def lab_report(
-        self, rng: random.Random, patient: int, day: int, minute: int, link: Link | None
-    ) -> None:
+    def lab_report(self, rng: random.Random, patient: int, day: int, minute: int, link: Link | None) -> None:
         """A lab report: internal (N3, N1, N3 + N1 rendering sharing a report id) or subcontracted."""
         discipline = _pick(rng, _DISCIPLINES, _DISCIPLINE_CUMULATIVE)
         draw = rng.random()
@@ -203,8 +218,7 @@ class DocumentMaker:
         self._feed(rng, row, day, minute, month)
         if pair:
             row["report_id"] = row["document_id"]
-            made = self._new(rng, patient, LAB_REPORT, day, minute, link, self._lab_unit,
-                             "CDA_R2_N1")
+            made = self._new(rng, patient, LAB_REPORT, day, minute, link, self._lab_unit, "CDA_R2_N1")
             if made is not None:
                 rendering = made[0]
                 for name in ("report_id", "discipline", "subcontracted", "no_transmission"):
@@ -217,11 +231,17 @@ class DocumentMaker:
                 self._emit(rendering, month)
         self._emit(row, month)
 
-    def imaging_report(
-        self, rng: random.Random, patient: int, day: int, minute: int, link: Link | None
-    ) -> None:
-        made = self._new(rng, patient, IMAGING_REPORT, day, minute, link, self._imaging_unit,
-                         _pick(rng, _FORMATS, _FORMAT_CUMULATIVE[IMAGING_REPORT]))
+    def imaging_report(self, rng: random.Random, patient: int, day: int, minute: int, link: Link | None) -> None:
+        made = self._new(
+            rng,
+            patient,
+            IMAGING_REPORT,
+            day,
+            minute,
+            link,
+            self._imaging_unit,
+            _pick(rng, _FORMATS, _FORMAT_CUMULATIVE[IMAGING_REPORT]),
+        )
         if made is None:
             return
         row, month = made

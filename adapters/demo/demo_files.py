@@ -11,27 +11,66 @@ KINDS = ("patients", "encounters", "consultations", "documents", "messages")
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "patients": (
-        "patient_id", "ins", "identity_status", "identity_doubtful", "identity_fictitious",
+        "patient_id",
+        "ins",
+        "identity_status",
+        "identity_doubtful",
+        "identity_fictitious",
         "mes_status",
     ),
     "encounters": (
-        "encounter_id", "patient_id", "finess_et", "activity", "kind", "admitted_at",
-        "discharged_at", "stay_group_id", "age_at_admission", "surgical_act", "eligible_pathway",
+        "encounter_id",
+        "patient_id",
+        "finess_et",
+        "activity",
+        "kind",
+        "admitted_at",
+        "discharged_at",
+        "stay_group_id",
+        "age_at_admission",
+        "surgical_act",
+        "eligible_pathway",
         "unit",
     ),
     "consultations": (
-        "consultation_id", "patient_id", "finess_et", "occurred_at", "ace_billed",
+        "consultation_id",
+        "patient_id",
+        "finess_et",
+        "occurred_at",
+        "ace_billed",
         "eligible_pathway",
     ),
     "documents": (
-        "document_id", "version", "report_id", "patient_id", "encounter_id", "consultation_id",
-        "stay_group_id", "type_code", "produced_at", "format", "ins_qualified", "datamatrix",
-        "dmp_status", "dmp_sent_at", "dmp_lot_id", "subcontracted", "no_transmission",
-        "discipline", "modality", "unit",
+        "document_id",
+        "version",
+        "report_id",
+        "patient_id",
+        "encounter_id",
+        "consultation_id",
+        "stay_group_id",
+        "type_code",
+        "produced_at",
+        "format",
+        "ins_qualified",
+        "datamatrix",
+        "dmp_status",
+        "dmp_sent_at",
+        "dmp_lot_id",
+        "subcontracted",
+        "no_transmission",
+        "discipline",
+        "modality",
+        "unit",
     ),
     "messages": (
-        "message_id", "patient_id", "channel", "sent_at", "sender_finess",
-        "to_health_correspondent", "has_cda_xdm", "attachment_ins_qualified",
+        "message_id",
+        "patient_id",
+        "channel",
+        "sent_at",
+        "sender_finess",
+        "to_health_correspondent",
+        "has_cda_xdm",
+        "attachment_ins_qualified",
     ),
 }
 
@@ -52,9 +91,7 @@ class RecordFile:
         self._true, self._false = style.true, style.false
         self._ndjson = style.fmt == "ndjson"
         self._stream: IO[str] = path.open("w", encoding=style.encoding, newline="")
-        self._csv = csv.writer(
-            self._stream, delimiter=style.delimiter, lineterminator=style.line_end
-        )
+        self._csv = csv.writer(self._stream, delimiter=style.delimiter, lineterminator=style.line_end)
         if not self._ndjson:
             self._csv.writerow(self._fields)
 
@@ -66,13 +103,12 @@ class RecordFile:
             self._stream.write("\n")
             return
         yes, no = self._true, self._false
-        self._csv.writerow([
-            "" if (value := row.get(name)) is None
-            else yes if value is True
-            else no if value is False
-            else value
-            for name in self._fields
-        ])
+        self._csv.writerow(
+            [
+                "" if (value := row.get(name)) is None else yes if value is True else no if value is False else value
+                for name in self._fields
+            ]
+        )
 
     def close(self) -> None:
         self._stream.close()

@@ -68,9 +68,7 @@ class DemoGht:
         )
 
 
-def write_demo_ght(
-    folder: Path, months: Sequence[str], seed: int = 2026, scale: float = 1.0
-) -> DemoGht:
+def write_demo_ght(folder: Path, months: Sequence[str], seed: int = 2026, scale: float = 1.0) -> DemoGht:
     """Writes the demo GHT for `months` (consecutive `YYYY-MM` labels, ascending) into `folder`.
 
     `scale` multiplies every volume (1.0: about 50,000 encounters and 25,000 consultations a
@@ -107,10 +105,16 @@ def write_demo_ght(
                 month_files.close()
             for kind in KINDS:
                 record_file = month_files.by_kind[kind]
-                files.append(DemoFile(
-                    run.member.finess_ej, period, kind, record_file.path, record_file.rows,
-                    style.media_type,
-                ))
+                files.append(
+                    DemoFile(
+                        run.member.finess_ej,
+                        period,
+                        kind,
+                        record_file.path,
+                        record_file.rows,
+                        style.media_type,
+                    )
+                )
     totals: Counter[str] = Counter()
     for demo_file in files:
         totals[demo_file.kind] += demo_file.rows

@@ -16,7 +16,13 @@ from adapters.demo.demo_patients import PatientPool
 from adapters.demo.demo_referential import Member
 
 PATHWAYS = (
-    "DIABETE", "INSUF-CARDIAQUE", "ONCOLOGIE", "IRC-DIALYSE", "MATERNITE", "CHIR-AMBU", "BPCO",
+    "DIABETE",
+    "INSUF-CARDIAQUE",
+    "ONCOLOGIE",
+    "IRC-DIALYSE",
+    "MATERNITE",
+    "CHIR-AMBU",
+    "BPCO",
     "SANTE-MENTALE",
 )
 
@@ -29,9 +35,7 @@ class MemberLedger:
     """Identifier counters, the encounters and documents waiting for a later month's file, and
     what the month being generated has referenced so far (patients, cared-for, emergency)."""
 
-    def __init__(
-        self, member: Member, timeline: Timeline, pool: PatientPool, seed: int, scale: float
-    ) -> None:
+    def __init__(self, member: Member, timeline: Timeline, pool: PatientPool, seed: int, scale: float) -> None:
         self.member = member
         self.profile = profile = member.profile
         self.timeline = timeline
@@ -44,8 +48,12 @@ class MemberLedger:
         self._prefix = profile.key.upper()
         self._all_eligible = profile.policies.get("eligibility") == "all_patients"
         self.documents = DocumentMaker(
-            profile, pool, timeline, self._emit_document,
-            _clamped(profile.no_prescription_month, count), _clamped(profile.flow_break_month, count),
+            profile,
+            pool,
+            timeline,
+            self._emit_document,
+            _clamped(profile.no_prescription_month, count),
+            _clamped(profile.flow_break_month, count),
         )
         self._serial = {"E": 0, "C": 0, "M": 0, "G": 0}
         self._appearances: defaultdict[int, list[Row]] = defaultdict(list)
@@ -95,8 +103,15 @@ class MemberLedger:
                 self._appearances[month].append(row)
 
     def _encounter(
-        self, rng: random.Random, patient: int, activity: str, kind: str, unit_key: str,
-        start: tuple[int, int], end: tuple[int, int] | None, explicit_end: bool = False,
+        self,
+        rng: random.Random,
+        patient: int,
+        activity: str,
+        kind: str,
+        unit_key: str,
+        start: tuple[int, int],
+        end: tuple[int, int] | None,
+        explicit_end: bool = False,
     ) -> Row:
         timeline, profile = self.timeline, self.profile
         year, month = timeline.year_month_of(start[0])
@@ -110,9 +125,7 @@ class MemberLedger:
             "activity": activity,
             "kind": kind,
             "admitted_at": timeline.stamp(start[0], start[1], self._offsets),
-            "discharged_at": None if end is None else timeline.stamp(
-                end[0], end[1], self._offsets or explicit_end
-            ),
+            "discharged_at": None if end is None else timeline.stamp(end[0], end[1], self._offsets or explicit_end),
             "age_at_admission": self.pool.age(patient, year, month),
             "surgical_act": False if profile.has_surgery else None,
             "eligible_pathway": pathway,

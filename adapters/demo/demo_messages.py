@@ -27,19 +27,24 @@ def write_messages(
     first, last = timeline.first(month), timeline.last(month)
 
     def send(
-        patient_id: str, channel: str, to_correspondent: bool | None, with_cda: bool | None,
+        patient_id: str,
+        channel: str,
+        to_correspondent: bool | None,
+        with_cda: bool | None,
         attachment: bool | None,
     ) -> None:
-        files.messages.write({
-            "message_id": new_id(),
-            "patient_id": patient_id,
-            "channel": channel,
-            "sent_at": timeline.stamp(rng.randint(first, last), daytime(rng), with_offsets),
-            "sender_finess": senders[rng.randrange(len(senders))],
-            "to_health_correspondent": to_correspondent,
-            "has_cda_xdm": with_cda,
-            "attachment_ins_qualified": attachment,
-        })
+        files.messages.write(
+            {
+                "message_id": new_id(),
+                "patient_id": patient_id,
+                "channel": channel,
+                "sent_at": timeline.stamp(rng.randint(first, last), daytime(rng), with_offsets),
+                "sender_finess": senders[rng.randrange(len(senders))],
+                "to_health_correspondent": to_correspondent,
+                "has_cda_xdm": with_cda,
+                "attachment_ins_qualified": attachment,
+            }
+        )
 
     for patient_id, eligible in sorted(cared.items()):
         if rng.random() < practice.pro_messages:

@@ -73,10 +73,7 @@ class Persons:
         cached = self._ins.get(person)
         if cached is None:
             year, month = self.birth(person)
-            first13 = (
-                f"{self._sex[person]}{year % 100:02d}{month:02d}"
-                f"{self._place[person]}{self._serial[person]:06d}"
-            )
+            first13 = f"{self._sex[person]}{year % 100:02d}{month:02d}{self._place[person]}{self._serial[person]:06d}"
             cached = self._ins[person] = f"{first13}{nir_key(first13):02d}"
         return cached
 

@@ -59,7 +59,9 @@ class MemberRun(MemberLedger):
             for _ in range(self._volume(volumes.dialysis_patients)):
                 self._chronic_dialysis(rng)
         for activity, monthly in (
-            ("MCO", volumes.mco_stays), ("SMR", volumes.smr_stays), ("PSY", volumes.psy_stays),
+            ("MCO", volumes.mco_stays),
+            ("SMR", volumes.smr_stays),
+            ("PSY", volumes.psy_stays),
             ("HAD", volumes.had_stays),
         ):
             for _ in range(self._volume(monthly)):
@@ -87,9 +89,16 @@ class MemberRun(MemberLedger):
             for _ in range(self._volume(volumes.consultations)):
                 self._consultation(rng, month, files)
         write_messages(
-            rng, files, self.timeline, month, self.profile.practice,
-            (*self.member.sites, self.member.finess_ej), self._cared,
-            self._emergency.difference(self._cared), self._all_eligible, lambda: self._id("M"),
+            rng,
+            files,
+            self.timeline,
+            month,
+            self.profile.practice,
+            (*self.member.sites, self.member.finess_ej),
+            self._cared,
+            self._emergency.difference(self._cared),
+            self._all_eligible,
+            lambda: self._id("M"),
             self._offsets,
         )
         base = self.profile.ipp_base
@@ -116,8 +125,16 @@ class MemberRun(MemberLedger):
             end_minute = 23 * 60 + 30
         known = end_day <= timeline.last_day
         unit_key = activity.lower()
-        row = self._encounter(rng, patient, activity, "HOSPITALISATION", unit_key, (day, minute),
-                              (end_day, end_minute) if known else None, explicit)
+        row = self._encounter(
+            rng,
+            patient,
+            activity,
+            "HOSPITALISATION",
+            unit_key,
+            (day, minute),
+            (end_day, end_minute) if known else None,
+            explicit,
+        )
         surgical_day = None
         if activity == "MCO" and rng.random() < practice.surgical:
             row["surgical_act"] = True
@@ -130,8 +147,14 @@ class MemberRun(MemberLedger):
         self._stay_documents(rng, patient, (day, minute), (end_day, end_minute), link, row, surgical_day)
 
     def _stay_documents(
-        self, rng: random.Random, patient: int, start: tuple[int, int], end: tuple[int, int],
-        link: Link, row: Row, surgical_day: int | None,
+        self,
+        rng: random.Random,
+        patient: int,
+        start: tuple[int, int],
+        end: tuple[int, int],
+        link: Link,
+        row: Row,
+        surgical_day: int | None,
     ) -> None:
         practice, documents = self.profile.practice, self.documents
         unit = str(row["unit"])
@@ -171,22 +194,20 @@ class MemberRun(MemberLedger):
         end = later(day, minute, duration)
         known = end[0] <= timeline.last_day
         patient = self.pool.pick(rng)
-        row = self._encounter(rng, patient, "URGENCES", "PASSAGE", "urgences", (day, minute),
-                              end if known else None)
+        row = self._encounter(rng, patient, "URGENCES", "PASSAGE", "urgences", (day, minute), end if known else None)
         self._place(row, day, end[0] if known else None)
         link = ("encounter_id", str(row["encounter_id"]))
         if rng.random() < practice.lab_per_passage:
             self.documents.lab_report(rng, patient, *later(day, minute, rng.randint(20, duration)), link)
         if rng.random() < practice.imaging_per_passage:
-            self.documents.imaging_report(
-                rng, patient, *later(day, minute, rng.randint(20, duration)), link
-            )
+            self.documents.imaging_report(rng, patient, *later(day, minute, rng.randint(20, duration)), link)
 
     def _single_venue(self, rng: random.Random, month: int) -> None:
         day = rng.randint(self.timeline.first(month), self.timeline.last(month))
         minute = rng.randrange(9 * 60, 17 * 60)
-        row = self._encounter(rng, self.pool.pick(rng), "PSY", "VENUE", "venue", (day, minute),
-                              later(day, minute, rng.randint(30, 120)))
+        row = self._encounter(
+            rng, self.pool.pick(rng), "PSY", "VENUE", "venue", (day, minute), later(day, minute, rng.randint(30, 120))
+        )
         self._place(row, day, day)
 
     def _venue_group(self, rng: random.Random, month: int) -> None:
@@ -271,14 +292,16 @@ class MemberRun(MemberLedger):
         patient = self.pool.pick(rng)
         pathway = PATHWAYS[rng.randrange(len(PATHWAYS))] if rng.random() < practice.pathway else None
         consultation_id = self._id("C")
-        files.consultations.write({
-            "consultation_id": consultation_id,
-            "patient_id": self.pool.ipp[patient],
-            "finess_et": self.member.sites[rng.randrange(len(self.member.sites))],
-            "occurred_at": timeline.stamp(day, minute, self._offsets),
-            "ace_billed": rng.random() < practice.ace_billed,
-            "eligible_pathway": pathway,
-        })
+        files.consultations.write(
+            {
+                "consultation_id": consultation_id,
+                "patient_id": self.pool.ipp[patient],
+                "finess_et": self.member.sites[rng.randrange(len(self.member.sites))],
+                "occurred_at": timeline.stamp(day, minute, self._offsets),
+                "ace_billed": rng.random() < practice.ace_billed,
+                "eligible_pathway": pathway,
+            }
+        )
         patient_id = self.pool.ipp[patient]
         self._referenced.add(patient_id)
         self._cared[patient_id] = self._cared.get(patient_id, False) or pathway is not None

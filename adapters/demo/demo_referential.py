@@ -53,30 +53,38 @@ def referential_document(members: Sequence[Member], valid_from: str) -> dict[str
     sites = []
     for member in members:
         profile = member.profile
-        entities.append({
-            "finess_ej": member.finess_ej,
-            "name": profile.name,
-            "ght_id": GHT_ID,
-            "department": profile.department,
-            "candidate_indicators": list(profile.candidates),
-            "sunes_achieved": list(profile.sunes),
-            "has_surgery": profile.has_surgery,
-            "has_ace": profile.has_ace,
-            "has_internal_lab": profile.has_internal_lab,
-            "has_imaging": profile.has_imaging,
-            "is_had": profile.is_had,
-            "had_no_ods_attestation": profile.had_no_ods_attestation,
-            "policies": dict(profile.policies),
-            "valid_from": valid_from,
-        })
-        for finess_et, name in zip(member.sites, profile.site_names, strict=True):
-            sites.append({
-                "finess_et": finess_et, "finess_ej": member.finess_ej, "name": name,
+        entities.append(
+            {
+                "finess_ej": member.finess_ej,
+                "name": profile.name,
+                "ght_id": GHT_ID,
+                "department": profile.department,
+                "candidate_indicators": list(profile.candidates),
+                "sunes_achieved": list(profile.sunes),
+                "has_surgery": profile.has_surgery,
+                "has_ace": profile.has_ace,
+                "has_internal_lab": profile.has_internal_lab,
+                "has_imaging": profile.has_imaging,
+                "is_had": profile.is_had,
+                "had_no_ods_attestation": profile.had_no_ods_attestation,
+                "policies": dict(profile.policies),
                 "valid_from": valid_from,
-            })
+            }
+        )
+        for finess_et, name in zip(member.sites, profile.site_names, strict=True):
+            sites.append(
+                {
+                    "finess_et": finess_et,
+                    "finess_ej": member.finess_ej,
+                    "name": name,
+                    "valid_from": valid_from,
+                }
+            )
     return {
         "ght": {
-            "ght_id": GHT_ID, "name": GHT_NAME, "region": GHT_REGION,
+            "ght_id": GHT_ID,
+            "name": GHT_NAME,
+            "region": GHT_REGION,
             "support_finess_ej": members[0].finess_ej,
         },
         "legal_entities": entities,

@@ -36,11 +36,7 @@ def series_window_ends(timeline: Timeline, days: list[int], months: int) -> list
 def dialysis_days(rng: random.Random, timeline: Timeline, start: int, stop: int) -> list[int]:
     """Three sessions a week between `start` and `stop`, with a rare missed session."""
     pattern = _MONDAY_WEDNESDAY_FRIDAY if rng.random() < 0.55 else _TUESDAY_THURSDAY_SATURDAY
-    return [
-        day
-        for day in range(start, stop + 1)
-        if timeline.weekday(day) in pattern and rng.random() > 0.02
-    ]
+    return [day for day in range(start, stop + 1) if timeline.weekday(day) in pattern and rng.random() > 0.02]
 
 
 def chemotherapy_days(rng: random.Random, start: int) -> list[int]:

@@ -61,15 +61,29 @@ class ClaimNames:
 class JwtTokenVerifier:
     """Checks bearer tokens of one issuer and audience; one instance per app (it holds the JWKS cache)."""
 
-    def __init__(self, issuer: str, audience: str, jwks_url: str, *, claims: ClaimNames | None = None,
-                 jwks_cache_seconds: float = 300, refresh_cooldown_seconds: float = 30,
-                 leeway_seconds: float = 30, fetch_timeout_seconds: float = 5) -> None:
+    def __init__(
+        self,
+        issuer: str,
+        audience: str,
+        jwks_url: str,
+        *,
+        claims: ClaimNames | None = None,
+        jwks_cache_seconds: float = 300,
+        refresh_cooldown_seconds: float = 30,
+        leeway_seconds: float = 30,
+        fetch_timeout_seconds: float = 5,
+    ) -> None:
         self._issuer = issuer
         self._audience = audience
         self._claims = claims or ClaimNames()
         self._leeway = leeway_seconds
-        self._jwks = PyJWKClient(jwks_url, cache_jwk_set=jwks_cache_seconds > 0, lifespan=jwks_cache_seconds or 300,
-                                 timeout=fetch_timeout_seconds, cooldown_duration=refresh_cooldown_seconds)
+        self._jwks = PyJWKClient(
+            jwks_url,
+            cache_jwk_set=jwks_cache_seconds > 0,
+            lifespan=jwks_cache_seconds or 300,
+            timeout=fetch_timeout_seconds,
+            cooldown_duration=refresh_cooldown_seconds,
+        )
 
     async def verify(self, token: str) -> Principal:
         """The caller a token stands for. Fetching the JWKS blocks, so the check runs in a thread."""
@@ -101,8 +115,14 @@ class JwtTokenVerifier:
     def _checked_claims(self, token: str, key: PyJWK) -> dict[str, Any]:
         try:
             claims: dict[str, Any] = jwt.decode(
-                token, key, algorithms=list(ALGORITHMS), audience=self._audience, issuer=self._issuer,
-                leeway=self._leeway, options={"require": list(REQUIRED_CLAIMS)})
+                token,
+                key,
+                algorithms=list(ALGORITHMS),
+                audience=self._audience,
+                issuer=self._issuer,
+                leeway=self._leeway,
+                options={"require": list(REQUIRED_CLAIMS)},
+            )
         except ExpiredSignatureError as exc:
             raise NotAuthenticated("the token has expired") from exc
         except ImmatureSignatureError as exc:

@@ -62,8 +62,11 @@ def read_national_file(
 
 def _is_xlsx(content: bytes, file_name: str | None, content_type: str | None) -> bool:
     declared_type = (content_type or "").partition(";")[0].strip().lower()
-    return (content.startswith(_ZIP_SIGNATURE) or declared_type == _XLSX_CONTENT_TYPE
-            or (file_name or "").lower().endswith(".xlsx"))
+    return (
+        content.startswith(_ZIP_SIGNATURE)
+        or declared_type == _XLSX_CONTENT_TYPE
+        or (file_name or "").lower().endswith(".xlsx")
+    )
 
 
 def _header_key(header: str) -> str:
@@ -88,8 +91,11 @@ def _columns(
         elif found:
             columns[field.name] = found[0]
         elif field.required:
-            issues.append(RecordIssue(table.header_line, field.name,
-                                      f"required field missing from the header: no column '{header}'"))
+            issues.append(
+                RecordIssue(
+                    table.header_line, field.name, f"required field missing from the header: no column '{header}'"
+                )
+            )
     return columns, issues
 
 
@@ -122,8 +128,11 @@ def _row(line: int, values: Mapping[str, NationalValue], fields: tuple[Canonical
         finess_kind=_value_of(values, "finess_kind", FinessKind),
         area=_value_of(values, "area", str),
         type_code=_value_of(values, "type_code", str),
-        counts={field.name: count for field in fields
-                if field.kind is FieldKind.COUNT and (count := _value_of(values, field.name, int)) is not None},
+        counts={
+            field.name: count
+            for field in fields
+            if field.kind is FieldKind.COUNT and (count := _value_of(values, field.name, int)) is not None
+        },
         rate=_value_of(values, "rate", Decimal),
     )
 

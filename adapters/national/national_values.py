@@ -42,8 +42,11 @@ def _finess(text: str) -> str | Invalid:
 
 
 _FINESS_KINDS = {
-    "ej": FinessKind.EJ, "juridique": FinessKind.EJ,
-    "et": FinessKind.ET, "géographique": FinessKind.ET, "geographique": FinessKind.ET,
+    "ej": FinessKind.EJ,
+    "juridique": FinessKind.EJ,
+    "et": FinessKind.ET,
+    "géographique": FinessKind.ET,
+    "geographique": FinessKind.ET,
 }
 
 

@@ -27,10 +27,12 @@ from domain.submissions.record_kinds import RecordKind
 COUNTED_KINDS = (RecordKind.ENCOUNTERS, RecordKind.CONSULTATIONS, RecordKind.DOCUMENTS, RecordKind.MESSAGES)
 _MARKER = "counting_state_of"
 _PATIENTS = record_table_name(RecordKind.PATIENTS)
-_TABLES = (*(current_records(kind) for kind in COUNTED_KINDS), MONTH_PATIENTS_TABLE, STAYS_TABLE,
-           STAY_DOCUMENTS_TABLE)
-_ENTITY_FILES = ("(SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM ("
-                 + ENTITIES_CURRENT_FILES.format(finess_ejs="ARRAY[$1]", as_of="$2") + ") files)")
+_TABLES = (*(current_records(kind) for kind in COUNTED_KINDS), MONTH_PATIENTS_TABLE, STAYS_TABLE, STAY_DOCUMENTS_TABLE)
+_ENTITY_FILES = (
+    "(SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM ("
+    + ENTITIES_CURRENT_FILES.format(finess_ejs="ARRAY[$1]", as_of="$2")
+    + ") files)"
+)
 
 
 async def prepare_counting_state(connection: asyncpg.Connection, finess_ej: str, as_of: datetime) -> None:
@@ -41,17 +43,24 @@ async def prepare_counting_state(connection: asyncpg.Connection, finess_ej: str,
     the next entity, so that a GHT read holds one set of locks; the outermost commit drops them."""
     if not await connection.fetchval(f"SELECT to_regclass('pg_temp.{_MARKER}') IS NOT NULL"):
         await _create_tables(connection)
-    elif await connection.fetchval(f"SELECT EXISTS (SELECT 1 FROM {_MARKER} WHERE finess_ej = $1 AND as_of = $2 "
-                                   f"AND files = {_ENTITY_FILES})", finess_ej, as_of):
+    elif await connection.fetchval(
+        f"SELECT EXISTS (SELECT 1 FROM {_MARKER} WHERE finess_ej = $1 AND as_of = $2 AND files = {_ENTITY_FILES})",
+        finess_ej,
+        as_of,
+    ):
         return
     else:
         await connection.execute(f"TRUNCATE {', '.join(_TABLES)}, {_MARKER}")
     for kind in COUNTED_KINDS:
         await connection.execute(f"INSERT INTO {current_records(kind)} {latest_records_sql(kind)}", finess_ej, as_of)
     files = CURRENT_FILES.format(finess_ej="$1", kind="'patients'", as_of="$2")
-    await connection.execute(f"INSERT INTO {MONTH_PATIENTS_TABLE} WITH files AS ({files}) SELECT r.*, f.period "
-                             f"FROM {_PATIENTS} r JOIN files f ON f.id = r.submission_id "
-                             f"WHERE {IN_FILES.format(files='files')}", finess_ej, as_of)
+    await connection.execute(
+        f"INSERT INTO {MONTH_PATIENTS_TABLE} WITH files AS ({files}) SELECT r.*, f.period "
+        f"FROM {_PATIENTS} r JOIN files f ON f.id = r.submission_id "
+        f"WHERE {IN_FILES.format(files='files')}",
+        finess_ej,
+        as_of,
+    )
     await connection.execute(f"INSERT INTO {STAYS_TABLE} {STAYS_SQL}")  # reads the encounters just filled
     await connection.execute(f"INSERT INTO {STAY_DOCUMENTS_TABLE} {STAY_DOCUMENTS_SQL}")  # and the stays
     # The planner needs the tables' sizes and their keys' frequent values, not fine histograms: a
@@ -67,12 +76,18 @@ async def _create_tables(connection: asyncpg.Connection) -> None:
     """Empty, with the columns of what fills them. `period` holds the month of each patients
     file: a patient's state is that of the month's own file, not the latest across months (D4)."""
     for kind in COUNTED_KINDS:
-        await connection.execute(f"CREATE TEMP TABLE {current_records(kind)} ON COMMIT DROP AS "
-                                 f"SELECT * FROM {record_table_name(kind)} WITH NO DATA")
-    await connection.execute(f"CREATE TEMP TABLE {MONTH_PATIENTS_TABLE} ON COMMIT DROP AS "
-                             f"SELECT *, ''::text AS period FROM {_PATIENTS} WITH NO DATA")
+        await connection.execute(
+            f"CREATE TEMP TABLE {current_records(kind)} ON COMMIT DROP AS "
+            f"SELECT * FROM {record_table_name(kind)} WITH NO DATA"
+        )
+    await connection.execute(
+        f"CREATE TEMP TABLE {MONTH_PATIENTS_TABLE} ON COMMIT DROP AS "
+        f"SELECT *, ''::text AS period FROM {_PATIENTS} WITH NO DATA"
+    )
     await connection.execute(f"CREATE TEMP TABLE {STAYS_TABLE} ON COMMIT DROP AS {STAYS_SQL} WITH NO DATA")
-    await connection.execute(f"CREATE TEMP TABLE {STAY_DOCUMENTS_TABLE} ON COMMIT DROP AS {STAY_DOCUMENTS_SQL} "
-                             "WITH NO DATA")
-    await connection.execute(f"CREATE TEMP TABLE {_MARKER} (finess_ej text, as_of timestamptz, files bigint[]) "
-                             "ON COMMIT DROP")
+    await connection.execute(
+        f"CREATE TEMP TABLE {STAY_DOCUMENTS_TABLE} ON COMMIT DROP AS {STAY_DOCUMENTS_SQL} WITH NO DATA"
+    )
+    await connection.execute(
+        f"CREATE TEMP TABLE {_MARKER} (finess_ej text, as_of timestamptz, files bigint[]) ON COMMIT DROP"
+    )

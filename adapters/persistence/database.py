@@ -16,7 +16,10 @@ def async_url(url: str) -> str:
 
 def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
     return create_async_engine(
-        async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+        async_url(url),
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
         connect_args={"server_settings": {"application_name": "hopen2"}},
     )
 

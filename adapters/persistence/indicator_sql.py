@@ -45,8 +45,9 @@ def month_patients_sql(period: str) -> str:
     return f"SELECT * FROM {MONTH_PATIENTS_TABLE} WHERE period = {period}"
 
 
-def document_failure_sql(definition: IndicatorDefinition, d: str, *, as_of: str, deadline: str,
-                         require_datamatrix: str) -> str:
+def document_failure_sql(
+    definition: IndicatorDefinition, d: str, *, as_of: str, deadline: str, require_datamatrix: str
+) -> str:
     """The rank of the first §4 rule document `d` of the indicator's type fails, 0 when it counts."""
     exempt = "FALSE AND " if definition.datamatrix_exempt else ""  # the parameter stays referenced
     return f"""CASE
@@ -66,16 +67,19 @@ def group_failure_sql(definition: IndicatorDefinition, d: str, **parameters: str
     """Aggregates over a unit's documents `d` giving (of_type, best, furthest); see `unit_rank_sql`."""
     codes = in_list(definition.type_codes)
     failure = document_failure_sql(definition, d, **parameters)
-    return (f"count({d}.document_id) FILTER (WHERE {d}.type_code IN ({codes}))",
-            f"min(CASE WHEN {d}.type_code IN ({codes}) THEN {failure} END)",
-            f"max(CASE WHEN {d}.type_code IN ({codes}) THEN {failure} END)")
+    return (
+        f"count({d}.document_id) FILTER (WHERE {d}.type_code IN ({codes}))",
+        f"min(CASE WHEN {d}.type_code IN ({codes}) THEN {failure} END)",
+        f"max(CASE WHEN {d}.type_code IN ({codes}) THEN {failure} END)",
+    )
 
 
 def unit_rank_sql(of_type: str, best: str, furthest: str) -> str:
     """A unit counts when one of its documents passes; without any of the type it fails with
     NO_DOCUMENT_OF_TYPE; otherwise under its document that went furthest through §4."""
-    return (f"CASE WHEN {of_type} = 0 THEN {rank(Exclusion.NO_DOCUMENT_OF_TYPE)} "
-            f"WHEN {best} = 0 THEN 0 ELSE {furthest} END")
+    return (
+        f"CASE WHEN {of_type} = 0 THEN {rank(Exclusion.NO_DOCUMENT_OF_TYPE)} WHEN {best} = 0 THEN 0 ELSE {furthest} END"
+    )
 
 
 def counting_from_rows(rows: Iterable[Mapping[str, Any]], unit: Unit) -> Counting:

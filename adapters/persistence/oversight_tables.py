@@ -28,8 +28,9 @@ class NationalMapping(SQLModel, table=True):
 
     __tablename__ = "national_mapping"
     name: str = Field(primary_key=True)
-    recorded_at: datetime = Field(sa_column=Column(DateTime(timezone=True), primary_key=True,
-                                                   server_default=text("clock_timestamp()")))
+    recorded_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), primary_key=True, server_default=text("clock_timestamp()"))
+    )
     dataset: str
     headers: dict[str, str] = Field(sa_column=Column(JSONB, nullable=False))
     recorded_by: str
@@ -109,11 +110,19 @@ class PseudonymKeyState(SQLModel, table=True):
     rotated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
-NATIONAL_COUNT_COLUMNS = ("documents", "documents_ins_qualified", "lots", "calls", "messages",
-                          "messages_with_documents", "patients_messaged")
+NATIONAL_COUNT_COLUMNS = (
+    "documents",
+    "documents_ins_qualified",
+    "lots",
+    "calls",
+    "messages",
+    "messages_with_documents",
+    "patients_messaged",
+)
 
 Table(
-    "national_row", metadata,
+    "national_row",
+    metadata,
     Column("import_id", BigInteger, nullable=False),
     Column("line_no", Integer, nullable=False),
     Column("period", Text, nullable=False),

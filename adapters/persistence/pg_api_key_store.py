@@ -69,8 +69,7 @@ class _VerifiedSecrets:
 
     def known(self, key_id: str, stored_hash: str, secret: str) -> bool:
         entry = self._entries.get(key_id)
-        return (entry is not None and entry[0] == stored_hash
-                and hmac.compare_digest(entry[1], self._digest(secret)))
+        return entry is not None and entry[0] == stored_hash and hmac.compare_digest(entry[1], self._digest(secret))
 
     def remember(self, key_id: str, stored_hash: str, secret: str) -> None:
         if len(self._entries) >= self._MAX_ENTRIES:
@@ -88,13 +87,21 @@ class PgApiKeyStore:
     async def issue(self, name: str, principal_scope: Principal, expires_at: datetime | None = None) -> IssuedKey:
         key_id = secrets.token_hex(8)
         secret = secrets.token_urlsafe(32)
-        await self._connection.execute(ApiKey.__table__.insert().values(  # type: ignore[attr-defined]
-            key_id=key_id, secret_hash=await asyncio.to_thread(_HASHER.hash, secret), name=name,
-            role=principal_scope.role.value, ght_id=principal_scope.ght_id,
-            finess_ejs=sorted(principal_scope.finess_ejs), region=principal_scope.region, expires_at=expires_at,
-        ))
-        principal = Principal(key_id, principal_scope.role, principal_scope.ght_id,
-                              principal_scope.finess_ejs, principal_scope.region)
+        await self._connection.execute(
+            ApiKey.__table__.insert().values(  # type: ignore[attr-defined]
+                key_id=key_id,
+                secret_hash=await asyncio.to_thread(_HASHER.hash, secret),
+                name=name,
+                role=principal_scope.role.value,
+                ght_id=principal_scope.ght_id,
+                finess_ejs=sorted(principal_scope.finess_ejs),
+                region=principal_scope.region,
+                expires_at=expires_at,
+            )
+        )
+        principal = Principal(
+            key_id, principal_scope.role, principal_scope.ght_id, principal_scope.finess_ejs, principal_scope.region
+        )
         return IssuedKey(principal, name, f"{_PREFIX}_{key_id}_{secret}", expires_at)
 
     async def authenticate(self, token: str, now: datetime | None = None) -> Principal | None:
@@ -105,8 +112,11 @@ class PgApiKeyStore:
         key_id, _, secret = rest.partition("_")
         if prefix != _PREFIX or not key_id or not secret:
             return None
-        row = (await self._connection.execute(
-            text("SELECT * FROM api_key WHERE key_id = :key_id"), {"key_id": key_id})).mappings().first()
+        row = (
+            (await self._connection.execute(text("SELECT * FROM api_key WHERE key_id = :key_id"), {"key_id": key_id}))
+            .mappings()
+            .first()
+        )
         if row is None or row["revoked_at"] is not None or (row["expires_at"] is not None and row["expires_at"] <= now):
             return None
         if not await self._secret_matches(row, secret):
@@ -114,9 +124,12 @@ class PgApiKeyStore:
         last_used_at = row["last_used_at"]
         if last_used_at is None or now - last_used_at >= LAST_USE_GRANULARITY:
             await self._connection.execute(
-                text("UPDATE api_key SET last_used_at = :now WHERE key_id = :key_id "
-                     "AND (last_used_at IS NULL OR last_used_at <= :threshold)"),
-                {"now": now, "threshold": now - LAST_USE_GRANULARITY, "key_id": key_id})
+                text(
+                    "UPDATE api_key SET last_used_at = :now WHERE key_id = :key_id "
+                    "AND (last_used_at IS NULL OR last_used_at <= :threshold)"
+                ),
+                {"now": now, "threshold": now - LAST_USE_GRANULARITY, "key_id": key_id},
+            )
         return _principal(row)
 
     async def _secret_matches(self, row: RowMapping, secret: str) -> bool:
@@ -141,25 +154,38 @@ class PgApiKeyStore:
         secret_hash = await asyncio.to_thread(_HASHER.hash, secret)
         await self._connection.execute(
             text("UPDATE api_key SET secret_hash = :secret_hash, secret_sha256 = NULL WHERE key_id = :key_id"),
-            {"secret_hash": secret_hash, "key_id": key_id})
+            {"secret_hash": secret_hash, "key_id": key_id},
+        )
         return secret_hash
 
     async def has_admin(self) -> bool:
-        found = await self._connection.execute(text(
-            "SELECT 1 FROM api_key WHERE role = 'admin' AND revoked_at IS NULL "
-            "AND (expires_at IS NULL OR expires_at > clock_timestamp()) LIMIT 1"))
+        found = await self._connection.execute(
+            text(
+                "SELECT 1 FROM api_key WHERE role = 'admin' AND revoked_at IS NULL "
+                "AND (expires_at IS NULL OR expires_at > clock_timestamp()) LIMIT 1"
+            )
+        )
         return found.first() is not None
 
     async def listing(self) -> list[ApiKeyListing]:
         rows = (await self._connection.execute(text("SELECT * FROM api_key ORDER BY created_at"))).mappings()
-        return [ApiKeyListing(_principal(row), row["name"], row["created_at"], row["revoked_at"],
-                              row["expires_at"], row["last_used_at"])
-                for row in rows]
+        return [
+            ApiKeyListing(
+                _principal(row),
+                row["name"],
+                row["created_at"],
+                row["revoked_at"],
+                row["expires_at"],
+                row["last_used_at"],
+            )
+            for row in rows
+        ]
 
     async def revoke(self, key_id: str) -> bool:
         table = ApiKey.__table__  # type: ignore[attr-defined]
         result = await self._connection.execute(
-            update(table).where(table.c.key_id == key_id, table.c.revoked_at.is_(None))
+            update(table)
+            .where(table.c.key_id == key_id, table.c.revoked_at.is_(None))
             .values(revoked_at=text("clock_timestamp()"))
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]

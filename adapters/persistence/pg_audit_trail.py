@@ -24,16 +24,30 @@ class PgAuditTrail:
         async with self._engine.begin() as connection:
             await connection.execute(text("SELECT pg_advisory_xact_lock(hashtextextended('audit_event/chain', 0))"))
             last = (await connection.execute(text("SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1"))).scalar()
-            event_id = (await connection.execute(
-                text("SELECT nextval(pg_get_serial_sequence('audit_event', 'id'))"))).scalar_one()
+            event_id = (
+                await connection.execute(text("SELECT nextval(pg_get_serial_sequence('audit_event', 'id'))"))
+            ).scalar_one()
             previous = last or GENESIS
             chained = replace(event, id=event_id, previous_hash=previous, hash=event_hash(event_id, previous, event))
             await connection.execute(
-                text(f"INSERT INTO audit_event ({_COLUMNS}) VALUES (:id, :at, :actor, :role, :action, :method, "
-                     ":path, :query, :status, :previous_hash, :hash)"),
-                {"id": chained.id, "at": chained.at, "actor": chained.actor, "role": chained.role,
-                 "action": chained.action, "method": chained.method, "path": chained.path, "query": chained.query,
-                 "status": chained.status, "previous_hash": chained.previous_hash, "hash": chained.hash})
+                text(
+                    f"INSERT INTO audit_event ({_COLUMNS}) VALUES (:id, :at, :actor, :role, :action, :method, "
+                    ":path, :query, :status, :previous_hash, :hash)"
+                ),
+                {
+                    "id": chained.id,
+                    "at": chained.at,
+                    "actor": chained.actor,
+                    "role": chained.role,
+                    "action": chained.action,
+                    "method": chained.method,
+                    "path": chained.path,
+                    "query": chained.query,
+                    "status": chained.status,
+                    "previous_hash": chained.previous_hash,
+                    "hash": chained.hash,
+                },
+            )
         return chained
 
     async def verify(self, batch: int = 10_000) -> ChainVerification:
@@ -49,9 +63,12 @@ class PgAuditTrail:
 async def _all_events(connection: AsyncConnection, batch: int) -> AsyncIterator[AuditEvent]:
     after = 0
     while True:
-        rows = (await connection.execute(
-            text(f"SELECT {_COLUMNS} FROM audit_event WHERE id > :after ORDER BY id LIMIT :batch"),
-            {"after": after, "batch": batch})).all()
+        rows = (
+            await connection.execute(
+                text(f"SELECT {_COLUMNS} FROM audit_event WHERE id > :after ORDER BY id LIMIT :batch"),
+                {"after": after, "batch": batch},
+            )
+        ).all()
         for row in rows:
             yield _event(row)
         if len(rows) < batch:
@@ -59,19 +76,40 @@ async def _all_events(connection: AsyncConnection, batch: int) -> AsyncIterator[
         after = rows[-1].id
 
 
-async def audit_events(connection: AsyncConnection, *, actor: str | None, role: str | None, since: datetime | None,
-                       before_id: int | None, limit: int) -> list[AuditEvent]:
+async def audit_events(
+    connection: AsyncConnection,
+    *,
+    actor: str | None,
+    role: str | None,
+    since: datetime | None,
+    before_id: int | None,
+    limit: int,
+) -> list[AuditEvent]:
     """Most recent first; `before_id` pages further back."""
-    rows = await connection.execute(text(
-        f"SELECT {_COLUMNS} FROM audit_event WHERE (CAST(:actor AS text) IS NULL OR actor = :actor) "
-        "AND (CAST(:role AS text) IS NULL OR role = :role) AND (CAST(:since AS timestamptz) IS NULL OR at >= :since) "
-        "AND (CAST(:before AS bigint) IS NULL OR id < :before) ORDER BY id DESC LIMIT :limit"),
-        {"actor": actor, "role": role, "since": since, "before": before_id, "limit": limit})
+    rows = await connection.execute(
+        text(
+            f"SELECT {_COLUMNS} FROM audit_event WHERE (CAST(:actor AS text) IS NULL OR actor = :actor) "
+            "AND (CAST(:role AS text) IS NULL OR role = :role) "
+            "AND (CAST(:since AS timestamptz) IS NULL OR at >= :since) "
+            "AND (CAST(:before AS bigint) IS NULL OR id < :before) ORDER BY id DESC LIMIT :limit"
+        ),
+        {"actor": actor, "role": role, "since": since, "before": before_id, "limit": limit},
+    )
     return [_event(row) for row in rows]
 
 
 def _event(row: object) -> AuditEvent:
     values = row._mapping  # type: ignore[attr-defined]
-    return AuditEvent(values["at"], values["actor"], values["role"], values["action"], values["method"],
-                      values["path"], values["query"], values["status"], values["id"], values["previous_hash"],
-                      values["hash"])
+    return AuditEvent(
+        values["at"],
+        values["actor"],
+        values["role"],
+        values["action"],
+        values["method"],
+        values["path"],
+        values["query"],
+        values["status"],
+        values["id"],
+        values["previous_hash"],
+        values["hash"],
+    )

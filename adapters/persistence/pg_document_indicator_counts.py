@@ -76,10 +76,16 @@ def _judged_reports_sql(definition: IndicatorDefinition, exact_mes: bool, dimens
     counted). Documents sharing a report are one report (D15); its patient and strata are those of
     its first document: its unit, and the site of the encounter (else consultation) it is linked to."""
     of_type, best, furthest = group_failure_sql(definition, "d", **_FAILURE)
-    discipline = (f"bool_or(d.discipline IN ({in_list(EXCLUDED_DISCIPLINES)}))"
-                  if Exclusion.EXCLUDED_DISCIPLINE in definition.exclusions else "FALSE")
-    modality = (f"NOT coalesce(bool_or(d.modality IN ({in_list(COUNTED_MODALITIES)})), FALSE)"
-                if Exclusion.EXCLUDED_MODALITY in definition.exclusions else "FALSE")
+    discipline = (
+        f"bool_or(d.discipline IN ({in_list(EXCLUDED_DISCIPLINES)}))"
+        if Exclusion.EXCLUDED_DISCIPLINE in definition.exclusions
+        else "FALSE"
+    )
+    modality = (
+        f"NOT coalesce(bool_or(d.modality IN ({in_list(COUNTED_MODALITIES)})), FALSE)"
+        if Exclusion.EXCLUDED_MODALITY in definition.exclusions
+        else "FALSE"
+    )
     return f"""
 WITH docs AS (
     SELECT * FROM {current_records(RecordKind.DOCUMENTS)} d WHERE d.type_code IN ({in_list(definition.type_codes)})
@@ -123,8 +129,10 @@ def _first_document_columns(dimension: Dimension | None) -> str:
     consultation that document is linked to (resolved to a site in `judged`)."""
     order = 'ORDER BY d.produced_at, d.document_id COLLATE "C"'
     if dimension is Dimension.SITE:
-        return (f"(array_agg(d.encounter_id {order}))[1] AS first_encounter, "
-                f"(array_agg(d.consultation_id {order}))[1] AS first_consultation,")
+        return (
+            f"(array_agg(d.encounter_id {order}))[1] AS first_encounter, "
+            f"(array_agg(d.consultation_id {order}))[1] AS first_consultation,"
+        )
     return f"(array_agg(d.unit {order}))[1] AS first_unit," if dimension is Dimension.UNIT else ""
 
 
@@ -143,34 +151,51 @@ def _report_site_joins(dimension: Dimension | None) -> str:
     LEFT JOIN cons c ON c.consultation_id = r.first_consultation"""
 
 
-async def count_document_indicator_sql(connection: asyncpg.Connection, entity: LegalEntity, month: Period,
-                                       as_of: datetime, definition: IndicatorDefinition) -> Counting:
+async def count_document_indicator_sql(
+    connection: asyncpg.Connection, entity: LegalEntity, month: Period, as_of: datetime, definition: IndicatorDefinition
+) -> Counting:
     rows, unit = await _fetch(connection, entity, month, as_of, definition, None)
     return counting_from_rows(rows, unit)
 
 
-async def count_document_indicator_strata_sql(connection: asyncpg.Connection, entity: LegalEntity, month: Period,
-                                              as_of: datetime, definition: IndicatorDefinition,
-                                              dimension: Dimension) -> dict[str | None, Counting]:
+async def count_document_indicator_strata_sql(
+    connection: asyncpg.Connection,
+    entity: LegalEntity,
+    month: Period,
+    as_of: datetime,
+    definition: IndicatorDefinition,
+    dimension: Dimension,
+) -> dict[str | None, Counting]:
     rows, unit = await _fetch(connection, entity, month, as_of, definition, dimension)
     return countings_by_stratum(rows, unit)
 
 
-def document_units_query(entity: LegalEntity, month: Period, as_of: datetime,
-                         definition: IndicatorDefinition) -> UnitsQuery:
+def document_units_query(
+    entity: LegalEntity, month: Period, as_of: datetime, definition: IndicatorDefinition
+) -> UnitsQuery:
     """The denominator units listed one by one, judged by the same expressions as the counting."""
     exact = entity.policies.mes_mode is MesMode.EXACT
     if definition.id == "P1.O4":
-        sql = (f"{_consultation_units_sql(definition, exact, None)}\n"
-               f"SELECT consultation_id AS unit_id, patient, {_UNIT_RANK} AS rank FROM units")
+        sql = (
+            f"{_consultation_units_sql(definition, exact, None)}\n"
+            f"SELECT consultation_id AS unit_id, patient, {_UNIT_RANK} AS rank FROM units"
+        )
         return UnitsQuery(sql, _parameters(entity, month, as_of), Unit.CONSULTATION)
-    sql = (f"{_judged_reports_sql(definition, exact, None)}\n"
-           "SELECT unit_id, patient, failure AS rank FROM judged WHERE excluded IS NULL")
+    sql = (
+        f"{_judged_reports_sql(definition, exact, None)}\n"
+        "SELECT unit_id, patient, failure AS rank FROM judged WHERE excluded IS NULL"
+    )
     return UnitsQuery(sql, _parameters(entity, month, as_of), Unit.DOCUMENT)
 
 
-async def _fetch(connection: asyncpg.Connection, entity: LegalEntity, month: Period, as_of: datetime,
-                 definition: IndicatorDefinition, dimension: Dimension | None) -> tuple[list[asyncpg.Record], Unit]:
+async def _fetch(
+    connection: asyncpg.Connection,
+    entity: LegalEntity,
+    month: Period,
+    as_of: datetime,
+    definition: IndicatorDefinition,
+    dimension: Dimension | None,
+) -> tuple[list[asyncpg.Record], Unit]:
     exact = entity.policies.mes_mode is MesMode.EXACT
     if definition.id == "P1.O4":
         sql, unit = _consultation_reports_sql(definition, exact, dimension), Unit.CONSULTATION
@@ -181,5 +206,11 @@ async def _fetch(connection: asyncpg.Connection, entity: LegalEntity, month: Per
 
 def _parameters(entity: LegalEntity, month: Period, as_of: datetime) -> tuple[object, ...]:
     policies = entity.policies
-    return (as_of, month.starts_at, month.ends_at, month.label,
-            feeding_deadline(month, policies.feeding_grace_months), policies.require_datamatrix)
+    return (
+        as_of,
+        month.starts_at,
+        month.ends_at,
+        month.label,
+        feeding_deadline(month, policies.feeding_grace_months),
+        policies.require_datamatrix,
+    )

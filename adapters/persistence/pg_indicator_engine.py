@@ -60,40 +60,55 @@ class PgIndicatorEngine:
     def __init__(self, connection: asyncpg.Connection) -> None:
         self._connection = connection
 
-    async def compute(self, entity: LegalEntity, month: Period, as_of: datetime,
-                      referential: TargetReferential) -> tuple[IndicatorResult, ...]:
+    async def compute(
+        self, entity: LegalEntity, month: Period, as_of: datetime, referential: TargetReferential
+    ) -> tuple[IndicatorResult, ...]:
         """`entity` is its referential version for the month as known at `as_of` (D19)."""
         return judge_month(entity, month, as_of, referential, await self.count(entity, month, as_of))
 
     async def count(self, entity: LegalEntity, month: Period, as_of: datetime) -> MonthCounting:
         async with self._counting(entity.finess_ej, as_of):
             produced = await self._connection.fetchval(_PRESCRIPTION_PRODUCED, month.starts_at, month.ends_at)
-            countings = {definition.id: await self._count(entity, month, as_of, definition)
-                         for definition in CATALOGUE.values()}
+            countings = {
+                definition.id: await self._count(entity, month, as_of, definition) for definition in CATALOGUE.values()
+            }
             missing = await count_patients_missing_from_file(self._connection, month)
             return MonthCounting(countings, bool(produced), missing)
 
-    async def count_strata(self, entity: LegalEntity, month: Period, as_of: datetime,
-                           dimension: Dimension) -> StrataCountings:
+    async def count_strata(
+        self, entity: LegalEntity, month: Period, as_of: datetime, dimension: Dimension
+    ) -> StrataCountings:
         """The nine countings in each site or care unit (D17); not stored, asked for diagnosis."""
         async with self._counting(entity.finess_ej, as_of):
-            return {definition.id: await self._count_strata(entity, month, as_of, definition, dimension)
-                    for definition in CATALOGUE.values()}
+            return {
+                definition.id: await self._count_strata(entity, month, as_of, definition, dimension)
+                for definition in CATALOGUE.values()
+            }
 
-    async def document_facts(self, entity: LegalEntity, month: Period,
-                             as_of: datetime) -> dict[str, LocalDocumentFacts]:
+    async def document_facts(
+        self, entity: LegalEntity, month: Period, as_of: datetime
+    ) -> dict[str, LocalDocumentFacts]:
         """What the month's documents show that may explain a gap with the national DMP feeds (§7)."""
         async with self._counting(entity.finess_ej, as_of):
             return await count_local_document_facts(self._connection, entity, month, as_of)
 
-    async def sample(self, entity: LegalEntity, month: Period, as_of: datetime, definition: IndicatorDefinition,
-                     side: SampleSide, size: int, seed: int) -> UnitSample:
+    async def sample(
+        self,
+        entity: LegalEntity,
+        month: Period,
+        as_of: datetime,
+        definition: IndicatorDefinition,
+        side: SampleSide,
+        size: int,
+        seed: int,
+    ) -> UnitSample:
         """A reproducible random sample of the units on one side of an indicator (api.md, Evidence),
         listed by the counting's own queries: the population is the numerator or the denominator
         before any weighting."""
         async with self._counting(entity.finess_ej, as_of):
-            return await sample_units(self._connection, _units_query(entity, month, as_of, definition), side, size,
-                                      seed)
+            return await sample_units(
+                self._connection, _units_query(entity, month, as_of, definition), side, size, seed
+            )
 
     async def next_as_of_change(self, finess_ej: str, as_of: datetime) -> datetime | None:
         """The first instant after `as_of` at which the entity's countings could change with no new
@@ -114,16 +129,18 @@ class PgIndicatorEngine:
             yield
             await self._connection.execute("RESET enable_nestloop")
 
-    async def _count(self, entity: LegalEntity, month: Period, as_of: datetime,
-                     definition: IndicatorDefinition) -> Counting:
+    async def _count(
+        self, entity: LegalEntity, month: Period, as_of: datetime, definition: IndicatorDefinition
+    ) -> Counting:
         if definition.denominator_unit is Unit.STAY:
             return await count_stay_indicator_sql(self._connection, entity, month, as_of, definition)
         if definition.denominator_unit is Unit.PATIENT:
             return await count_patient_indicator_sql(self._connection, entity, month, as_of, definition.id)
         return await count_document_indicator_sql(self._connection, entity, month, as_of, definition)
 
-    async def _count_strata(self, entity: LegalEntity, month: Period, as_of: datetime,
-                            definition: IndicatorDefinition, dimension: Dimension) -> dict[str | None, Counting]:
+    async def _count_strata(
+        self, entity: LegalEntity, month: Period, as_of: datetime, definition: IndicatorDefinition, dimension: Dimension
+    ) -> dict[str | None, Counting]:
         connection = self._connection
         if definition.denominator_unit is Unit.STAY:
             return await count_stay_indicator_strata_sql(connection, entity, month, as_of, definition, dimension)

@@ -89,8 +89,9 @@ class PgIndicatorResults:
         `entity` is its referential version for the month as known at `as_of` (D19)."""
         return (await self.month_countings([entity], month, as_of))[entity.finess_ej]
 
-    async def month_countings(self, entities: list[LegalEntity], month: Period,
-                              as_of: datetime) -> dict[str, StoredCounting]:
+    async def month_countings(
+        self, entities: list[LegalEntity], month: Period, as_of: datetime
+    ) -> dict[str, StoredCounting]:
         """`month_counting` of several entities, their stored countings found in three queries."""
         found = await self._kept(entities, month, as_of)
         counted = [entity for entity in entities if entity.finess_ej not in found]
@@ -100,8 +101,9 @@ class PgIndicatorResults:
         found.update({row["finess_ej"]: _stored(row) for row in rows})
         for entity in entities:
             if entity.finess_ej not in found:
-                found[entity.finess_ej] = await self._count(entity, month, as_of, files.get(entity.finess_ej, ()),
-                                                            digests[entity.finess_ej])
+                found[entity.finess_ej] = await self._count(
+                    entity, month, as_of, files.get(entity.finess_ej, ()), digests[entity.finess_ej]
+                )
         return found
 
     async def _kept(self, entities: list[LegalEntity], month: Period, as_of: datetime) -> dict[str, StoredCounting]:
@@ -116,13 +118,15 @@ class PgIndicatorResults:
                 continue
             finess_ej, stored = row["purged_finess_ej"], replace(_stored(row), purged=True)
             latest.setdefault(finess_ej, stored)
-            if finess_ej not in preferred and row["inputs_sha256"] == inputs_digest(by_finess[finess_ej],
-                                                                                    stored.input_files):
+            if finess_ej not in preferred and row["inputs_sha256"] == inputs_digest(
+                by_finess[finess_ej], stored.input_files
+            ):
                 preferred[finess_ej] = stored
         return latest | preferred
 
-    async def _count(self, entity: LegalEntity, month: Period, as_of: datetime, files: tuple[InputFile, ...],
-                     digest: str) -> StoredCounting:
+    async def _count(
+        self, entity: LegalEntity, month: Period, as_of: datetime, files: tuple[InputFile, ...], digest: str
+    ) -> StoredCounting:
         engine = PgIndicatorEngine(self._connection)
         counted = await engine.count(entity, month, as_of)
         key = (entity.finess_ej, as_of, files)
@@ -130,42 +134,65 @@ class PgIndicatorResults:
             self._valid_until[key] = await engine.next_as_of_change(entity.finess_ej, as_of)
         valid_until = self._valid_until[key]
         row = await self._connection.fetchrow(
-            _STORE, entity.finess_ej, month.label, digest, json.dumps([asdict(file) for file in files]), as_of,
-            valid_until, counted.prescription_produced, counted.patients_missing_from_file,
-            json.dumps(_countings_json(counted.countings)))
+            _STORE,
+            entity.finess_ej,
+            month.label,
+            digest,
+            json.dumps([asdict(file) for file in files]),
+            as_of,
+            valid_until,
+            counted.prescription_produced,
+            counted.patients_missing_from_file,
+            json.dumps(_countings_json(counted.countings)),
+        )
         return _stored(row)
 
     async def _current_files(self, finess_ejs: list[str], as_of: datetime) -> dict[str, tuple[InputFile, ...]]:
         by_entity: dict[str, list[InputFile]] = {}
         for row in await self._connection.fetch(_CURRENT_FILES, finess_ejs, as_of):
             by_entity.setdefault(row["finess_ej"], []).append(
-                InputFile(row["id"], row["kind"], row["period"], row["version"]))
+                InputFile(row["id"], row["kind"], row["period"], row["version"])
+            )
         return {finess_ej: tuple(files) for finess_ej, files in by_entity.items()}
 
     async def stored_months(self, finess_ej: str) -> list[Period]:
         rows = await self._connection.fetch(
-            "SELECT DISTINCT period FROM indicator_counting WHERE finess_ej = $1 ORDER BY period", finess_ej)
+            "SELECT DISTINCT period FROM indicator_counting WHERE finess_ej = $1 ORDER BY period", finess_ej
+        )
         return [Period.parse(row["period"]) for row in rows]
 
 
 def inputs_digest(entity: LegalEntity, files: tuple[InputFile, ...]) -> str:
     """Only what the counting reads: judging (targets, candidacy, SUN-ES tiers) runs on every read."""
-    inputs = {"engine": ENGINE_VERSION, "capabilities": asdict(entity.capabilities),
-              "policies": asdict(entity.policies), "files": sorted(file.submission_id for file in files)}
+    inputs = {
+        "engine": ENGINE_VERSION,
+        "capabilities": asdict(entity.capabilities),
+        "policies": asdict(entity.policies),
+        "files": sorted(file.submission_id for file in files),
+    }
     return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _countings_json(countings: dict[str, Counting]) -> dict[str, Any]:
-    return {indicator_id: {"numerator": counting.numerator, "denominator": counting.denominator,
-                           "unit": counting.unit.value,
-                           "explanation": [[exclusion.value, count] for exclusion, count in counting.explanation]}
-            for indicator_id, counting in countings.items()}
+    return {
+        indicator_id: {
+            "numerator": counting.numerator,
+            "denominator": counting.denominator,
+            "unit": counting.unit.value,
+            "explanation": [[exclusion.value, count] for exclusion, count in counting.explanation],
+        }
+        for indicator_id, counting in countings.items()
+    }
 
 
 def _stored(row: asyncpg.Record) -> StoredCounting:
     countings = {
-        indicator_id: Counting(item["numerator"], item["denominator"], Unit(item["unit"]),
-                               tuple((Exclusion(exclusion), count) for exclusion, count in item["explanation"]))
+        indicator_id: Counting(
+            item["numerator"],
+            item["denominator"],
+            Unit(item["unit"]),
+            tuple((Exclusion(exclusion), count) for exclusion, count in item["explanation"]),
+        )
         for indicator_id, item in _decoded(row["countings"]).items()
     }
     files = tuple(InputFile(**file) for file in _decoded(row["input_files"]))

@@ -57,13 +57,17 @@ LIMIT ${size}
 """
 
 
-async def sample_units(connection: asyncpg.Connection, query: UnitsQuery, side: SampleSide, size: int,
-                       seed: int) -> UnitSample:
+async def sample_units(
+    connection: asyncpg.Connection, query: UnitsQuery, side: SampleSide, size: int, seed: int
+) -> UnitSample:
     """At most `size` units of `side`, drawn by `seed`; the population counts every unit of the side.
     Must run where the counting state of the entity and instant is prepared."""
     rows = await connection.fetch(_sample_sql(query, side), *query.parameters, str(seed), size)
     return UnitSample(
-        query.unit, rows[0]["population"] if rows else 0,
-        tuple(SampledUnit(row["unit_id"], row["patient"], exclusion_of_rank(row["rank"]) if row["rank"] else None)
-              for row in rows),
+        query.unit,
+        rows[0]["population"] if rows else 0,
+        tuple(
+            SampledUnit(row["unit_id"], row["patient"], exclusion_of_rank(row["rank"]) if row["rank"] else None)
+            for row in rows
+        ),
     )

@@ -22,8 +22,12 @@ from domain.periods import Period
 from domain.reconciliation.national_checks import NATIONAL_CHECKS, NationalCheck
 from domain.reconciliation.reconcile import NationalFigure
 
-_COUNT_EXPRESSIONS = {check.indicator_id: f"coalesce(r.{check.count_field}, r.{check.fallback_field})"
-                      if check.fallback_field else f"r.{check.count_field}" for check in NATIONAL_CHECKS.values()}
+_COUNT_EXPRESSIONS = {
+    check.indicator_id: f"coalesce(r.{check.count_field}, r.{check.fallback_field})"
+    if check.fallback_field
+    else f"r.{check.count_field}"
+    for check in NATIONAL_CHECKS.values()
+}
 _SUMS = ", ".join(f'sum({expression}) AS "{indicator_id}"' for indicator_id, expression in _COUNT_EXPRESSIONS.items())
 
 _GROUPS = f"""
@@ -46,30 +50,43 @@ class PgNationalFigures:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 
-    async def of_month(self, finess_ejs: Iterable[str], month: Period,
-                       as_of: datetime) -> dict[str, dict[str, NationalFigure]]:
+    async def of_month(
+        self, finess_ejs: Iterable[str], month: Period, as_of: datetime
+    ) -> dict[str, dict[str, NationalFigure]]:
         """By entity, then indicator id."""
         entities = sorted(set(finess_ejs))
-        rows = (await self._connection.execute(
-            text(_GROUPS), {"as_of": as_of, "period": month.label, "entities": entities})).mappings().all()
+        rows = (
+            (
+                await self._connection.execute(
+                    text(_GROUPS), {"as_of": as_of, "period": month.label, "entities": entities}
+                )
+            )
+            .mappings()
+            .all()
+        )
         groups: dict[tuple[NationalDataset, str | None], list[dict[str, object]]] = defaultdict(list)
         for row in rows:
             groups[(NationalDataset(row["dataset"]), row["finess_ej"])].append(dict(row))
-        return {entity: {check.indicator_id: _figure(check, groups.get((check.dataset, entity)),
-                                                     groups.get((check.dataset, None), []))
-                         for check in NATIONAL_CHECKS.values()}
-                for entity in entities}
+        return {
+            entity: {
+                check.indicator_id: _figure(
+                    check, groups.get((check.dataset, entity)), groups.get((check.dataset, None), [])
+                )
+                for check in NATIONAL_CHECKS.values()
+            }
+            for entity in entities
+        }
 
 
-def _figure(check: NationalCheck, entity_rows: list[dict[str, object]] | None,
-            unmatched_rows: list[dict[str, object]]) -> NationalFigure:
+def _figure(
+    check: NationalCheck, entity_rows: list[dict[str, object]] | None, unmatched_rows: list[dict[str, object]]
+) -> NationalFigure:
     unmatched = sum(_int(row["rows"]) for row in _of_types(check, unmatched_rows))
     if entity_rows is None:
         return NationalFigure(None, unmatched_rows=unmatched)
     rows = _of_types(check, entity_rows)
     lots = [_int(row["lots"]) for row in rows if row["lots"] is not None]
-    return NationalFigure(sum(_int(row[check.indicator_id]) for row in rows),
-                          sum(lots) if lots else None, unmatched)
+    return NationalFigure(sum(_int(row[check.indicator_id]) for row in rows), sum(lots) if lots else None, unmatched)
 
 
 def _of_types(check: NationalCheck, rows: list[dict[str, object]]) -> list[dict[str, object]]:
@@ -91,10 +108,14 @@ WHERE r.period = :period AND r.area = :area
 """
 
 
-async def national_area_rate(connection: AsyncConnection, dataset: NationalDataset, area: str, month: Period,
-                             as_of: datetime) -> Decimal | None:
+async def national_area_rate(
+    connection: AsyncConnection, dataset: NationalDataset, area: str, month: Period, as_of: datetime
+) -> Decimal | None:
     """An area dataset's rate (MSSanté equipment, MES profiles) for a region or department and
     month, from its current import as of `as_of`; None when the import has no such row."""
-    rate = (await connection.execute(text(_AREA_RATE), {"dataset": dataset.value, "as_of": as_of,
-                                                        "period": month.label, "area": area})).scalar()
+    rate = (
+        await connection.execute(
+            text(_AREA_RATE), {"dataset": dataset.value, "as_of": as_of, "period": month.label, "area": area}
+        )
+    ).scalar()
     return rate if isinstance(rate, Decimal) else None

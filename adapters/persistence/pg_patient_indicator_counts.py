@@ -112,14 +112,20 @@ SELECT ps.stratum, j.row, j.rank, count(*) AS n
 FROM judged j JOIN patient_strata ps ON ps.patient = j.patient GROUP BY 1, 2, 3"""
 
 
-async def count_patient_indicator_sql(connection: asyncpg.Connection, entity: LegalEntity, month: Period,
-                                      as_of: datetime, indicator_id: str) -> Counting:
+async def count_patient_indicator_sql(
+    connection: asyncpg.Connection, entity: LegalEntity, month: Period, as_of: datetime, indicator_id: str
+) -> Counting:
     return counting_from_rows(await _fetch(connection, entity, month, as_of, indicator_id, None), Unit.PATIENT)
 
 
-async def count_patient_indicator_strata_sql(connection: asyncpg.Connection, entity: LegalEntity, month: Period,
-                                             as_of: datetime, indicator_id: str,
-                                             dimension: Dimension) -> dict[str | None, Counting]:
+async def count_patient_indicator_strata_sql(
+    connection: asyncpg.Connection,
+    entity: LegalEntity,
+    month: Period,
+    as_of: datetime,
+    indicator_id: str,
+    dimension: Dimension,
+) -> dict[str | None, Counting]:
     return countings_by_stratum(await _fetch(connection, entity, month, as_of, indicator_id, dimension), Unit.PATIENT)
 
 
@@ -131,8 +137,14 @@ def patient_units_query(entity: LegalEntity, month: Period, indicator_id: str) -
     return UnitsQuery(sql, parameters, Unit.PATIENT)
 
 
-async def _fetch(connection: asyncpg.Connection, entity: LegalEntity, month: Period, as_of: datetime,
-                 indicator_id: str, dimension: Dimension | None) -> list[asyncpg.Record]:
+async def _fetch(
+    connection: asyncpg.Connection,
+    entity: LegalEntity,
+    month: Period,
+    as_of: datetime,
+    indicator_id: str,
+    dimension: Dimension | None,
+) -> list[asyncpg.Record]:
     judgement, parameters = _judgement(entity, month, indicator_id)
     rows: list[asyncpg.Record] = await connection.fetch(_tallied(judgement, dimension), *parameters)
     return rows

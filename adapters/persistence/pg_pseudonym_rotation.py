@@ -22,8 +22,12 @@ from adapters.persistence.tables import record_table_name, storage_name
 from adapters.uploads.hmac_pseudonymiser import rekeyed
 from domain.submissions.record_kinds import RECORD_KINDS, FieldType, RecordKind
 
-PSEUDONYM_COLUMNS = tuple((record_table_name(kind), storage_name(kind, field.name)) for kind in RecordKind
-                          for field in RECORD_KINDS[kind].fields if field.type in (FieldType.PATIENT_ID, FieldType.INS))
+PSEUDONYM_COLUMNS = tuple(
+    (record_table_name(kind), storage_name(kind, field.name))
+    for kind in RecordKind
+    for field in RECORD_KINDS[kind].fields
+    if field.type in (FieldType.PATIENT_ID, FieldType.INS)
+)
 """(table, column) of every stored pseudonym."""
 
 _BATCH = 10_000
@@ -46,24 +50,30 @@ async def keys_applied(connection: AsyncConnection) -> int:
     return int(applied) if applied is not None else 1
 
 
-async def apply_rotation(engine: AsyncEngine, key_of_ght: Callable[[str], bytes],
-                         expected_applied: int) -> RotationReport:
+async def apply_rotation(
+    engine: AsyncEngine, key_of_ght: Callable[[str], bytes], expected_applied: int
+) -> RotationReport:
     """Re-key every stored pseudonym with the next key of the chain (`key_of_ght(ght_id)`), once:
     refused unless `expected_applied` keys were applied so far."""
     async with engine.begin() as connection:
         await connection.execute(text("LOCK TABLE pseudonym_key_state IN EXCLUSIVE MODE"))
         applied = await keys_applied(connection)
         if applied != expected_applied:
-            raise RuntimeError(f"the stored pseudonyms went through {applied} keys, not {expected_applied}: "
-                               "nothing was re-keyed")
+            raise RuntimeError(
+                f"the stored pseudonyms went through {applied} keys, not {expected_applied}: nothing was re-keyed"
+            )
         ghts = (await connection.execute(text("SELECT DISTINCT ght_id FROM ght_version ORDER BY ght_id"))).scalars()
         rekeyed_count = 0
         for ght in list(ghts):
             rekeyed_count += await _rekey_ght(connection, ght, key_of_ght(ght))
-        await connection.execute(text(
-            "INSERT INTO pseudonym_key_state (id, keys_applied, rotated_at) VALUES (1, :applied, clock_timestamp()) "
-            "ON CONFLICT (id) DO UPDATE SET keys_applied = :applied, rotated_at = clock_timestamp()"),
-            {"applied": applied + 1})
+        await connection.execute(
+            text(
+                "INSERT INTO pseudonym_key_state (id, keys_applied, rotated_at) "
+                "VALUES (1, :applied, clock_timestamp()) "
+                "ON CONFLICT (id) DO UPDATE SET keys_applied = :applied, rotated_at = clock_timestamp()"
+            ),
+            {"applied": applied + 1},
+        )
     return RotationReport(applied + 1, rekeyed_count)
 
 
@@ -71,12 +81,15 @@ async def _rekey_ght(connection: AsyncConnection, ght: str, key: bytes) -> int:
     """A mapping from every distinct pseudonym of the GHT's records to its re-keyed value, built a
     batch at a time (memory stays flat), then one UPDATE per column joining it."""
     raw = await asyncpg_connection(connection)
-    await raw.execute("CREATE TEMP TABLE IF NOT EXISTS pseudonym_rekeying (old uuid PRIMARY KEY, new uuid NOT NULL) "
-                      "ON COMMIT DROP")
+    await raw.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS pseudonym_rekeying (old uuid PRIMARY KEY, new uuid NOT NULL) ON COMMIT DROP"
+    )
     await raw.execute("TRUNCATE pseudonym_rekeying")
     files = f"SELECT id FROM submission WHERE finess_ej IN ({_ENTITIES_OF_GHT.replace(':ght', '$1')})"
-    distinct = " UNION ".join(f"SELECT {column} AS old FROM {table} WHERE {column} IS NOT NULL "
-                              f"AND submission_id IN ({files})" for table, column in PSEUDONYM_COLUMNS)
+    distinct = " UNION ".join(
+        f"SELECT {column} AS old FROM {table} WHERE {column} IS NOT NULL AND submission_id IN ({files})"
+        for table, column in PSEUDONYM_COLUMNS
+    )
     count, batch = 0, []
     async for row in raw.cursor(distinct, ght, prefetch=_BATCH):
         batch.append((row["old"], uuid.UUID(bytes=rekeyed(key, row["old"].bytes))))
@@ -84,8 +97,11 @@ async def _rekey_ght(connection: AsyncConnection, ght: str, key: bytes) -> int:
             count += await _copy(raw, batch)
     count += await _copy(raw, batch)
     for table, column in PSEUDONYM_COLUMNS:
-        await raw.execute(f"UPDATE {table} r SET {column} = m.new FROM pseudonym_rekeying m "
-                          f"WHERE r.{column} = m.old AND r.submission_id IN ({files})", ght)
+        await raw.execute(
+            f"UPDATE {table} r SET {column} = m.new FROM pseudonym_rekeying m "
+            f"WHERE r.{column} = m.old AND r.submission_id IN ({files})",
+            ght,
+        )
     return count
 
 

@@ -36,11 +36,22 @@ WHERE d.type_code IN ({in_list(definition.type_codes)}) AND d.produced_at >= $2 
 _FACTS = "\nUNION ALL".join(_facts_sql(indicator_id) for indicator_id in _DOCUMENT_CHECKS)
 
 
-async def count_local_document_facts(connection: asyncpg.Connection, entity: LegalEntity, month: Period,
-                                     as_of: datetime) -> dict[str, LocalDocumentFacts]:
+async def count_local_document_facts(
+    connection: asyncpg.Connection, entity: LegalEntity, month: Period, as_of: datetime
+) -> dict[str, LocalDocumentFacts]:
     """Reads the counting tables of `counting_state`; by indicator id, for the DMP indicators."""
     policies = entity.policies
-    rows = await connection.fetch(_FACTS, as_of, month.starts_at, month.ends_at,
-                                  feeding_deadline(month, policies.feeding_grace_months), policies.require_datamatrix)
-    return {row["indicator_id"]: LocalDocumentFacts(row["eligible_sent"], row["late"], row["rejected"],
-                                                    row["sent_without_qualified_ins"]) for row in rows}
+    rows = await connection.fetch(
+        _FACTS,
+        as_of,
+        month.starts_at,
+        month.ends_at,
+        feeding_deadline(month, policies.feeding_grace_months),
+        policies.require_datamatrix,
+    )
+    return {
+        row["indicator_id"]: LocalDocumentFacts(
+            row["eligible_sent"], row["late"], row["rejected"], row["sent_without_qualified_ins"]
+        )
+        for row in rows
+    }

@@ -40,8 +40,14 @@ class PgReferentialStore:
         self._connection = connection
 
     async def put_ght(self, ght: Ght) -> Ght:
-        row = {"ght_id": ght.ght_id, "valid_from": ght.valid_from, "name": ght.name,
-               "region": ght.region, "support_finess_ej": ght.support_finess_ej, "recorded_at": ght.recorded_at}
+        row = {
+            "ght_id": ght.ght_id,
+            "valid_from": ght.valid_from,
+            "name": ght.name,
+            "region": ght.region,
+            "support_finess_ej": ght.support_finess_ej,
+            "recorded_at": ght.recorded_at,
+        }
         if not await self._unchanged("ght_version", "ght_id", ght, _ght):
             await self._insert(GhtVersion, row)
         return _required(await self.ght(ght.ght_id))
@@ -49,8 +55,12 @@ class PgReferentialStore:
     async def put_legal_entity(self, entity: LegalEntity) -> LegalEntity:
         policies = asdict(entity.policies)
         row = {
-            "finess_ej": entity.finess_ej, "valid_from": entity.valid_from, "name": entity.name,
-            "ght_id": entity.ght_id, "department": entity.department, "active": entity.active,
+            "finess_ej": entity.finess_ej,
+            "valid_from": entity.valid_from,
+            "name": entity.name,
+            "ght_id": entity.ght_id,
+            "department": entity.department,
+            "active": entity.active,
             **asdict(entity.capabilities),
             "had_no_ods_attestation": entity.had_no_ods_attestation,
             "candidate_indicators": list(entity.candidate_indicators),
@@ -63,8 +73,14 @@ class PgReferentialStore:
         return _required(await self.legal_entity(entity.finess_ej))
 
     async def put_site(self, site: Site) -> Site:
-        row = {"finess_et": site.finess_et, "valid_from": site.valid_from, "finess_ej": site.finess_ej,
-               "name": site.name, "active": site.active, "recorded_at": site.recorded_at}
+        row = {
+            "finess_et": site.finess_et,
+            "valid_from": site.valid_from,
+            "finess_ej": site.finess_ej,
+            "name": site.name,
+            "active": site.active,
+            "recorded_at": site.recorded_at,
+        }
         if not await self._unchanged("site_version", "finess_et", site, _site):
             await self._insert(SiteVersion, row)
         return _required(await self.site(site.finess_et))
@@ -76,8 +92,9 @@ class PgReferentialStore:
     async def legal_entity(
         self, finess_ej: str, day: date | None = None, as_of: datetime | None = None
     ) -> LegalEntity | None:
-        rows = await self._current("legal_entity_version", "finess_ej", "AND finess_ej = :id",
-                                   {"id": finess_ej}, day, as_of)
+        rows = await self._current(
+            "legal_entity_version", "finess_ej", "AND finess_ej = :id", {"id": finess_ej}, day, as_of
+        )
         return _legal_entity(rows[0]) if rows else None
 
     async def legal_entities_of(self, ght_id: str) -> list[LegalEntity]:
@@ -94,8 +111,7 @@ class PgReferentialStore:
         return [row["finess_ej"] for row in rows if row["active"]]
 
     async def site(self, finess_et: str) -> Site | None:
-        rows = await self._current("site_version", "finess_et", "AND finess_et = :id", {"id": finess_et},
-                                   None, None)
+        rows = await self._current("site_version", "finess_et", "AND finess_et = :id", {"id": finess_et}, None, None)
         return _site(rows[0]) if rows else None
 
     async def sites_of(self, finess_ej: str, day: date | None = None, as_of: datetime | None = None) -> list[Site]:
@@ -113,11 +129,19 @@ class PgReferentialStore:
     async def _unchanged(self, table: str, key: str, version: Any, build: Callable[[dict[str, Any]], Any]) -> bool:
         """Whether the same content is already recorded for this key and effective date: declaring
         the referential again then records no new version."""
-        row = (await self._connection.execute(
-            text(f"SELECT * FROM {table} WHERE {key} = :key AND valid_from = :valid_from "
-                 "ORDER BY recorded_at DESC LIMIT 1"),
-            {"key": getattr(version, key), "valid_from": version.valid_from},
-        )).mappings().first()
+        row = (
+            (
+                await self._connection.execute(
+                    text(
+                        f"SELECT * FROM {table} WHERE {key} = :key AND valid_from = :valid_from "
+                        "ORDER BY recorded_at DESC LIMIT 1"
+                    ),
+                    {"key": getattr(version, key), "valid_from": version.valid_from},
+                )
+            )
+            .mappings()
+            .first()
+        )
         return row is not None and replace(build(dict(row)), recorded_at=None) == replace(version, recorded_at=None)
 
     async def _insert(self, table: Any, row: dict[str, Any]) -> None:
@@ -127,11 +151,19 @@ class PgReferentialStore:
         values = {key: value for key, value in row.items() if not (key == "recorded_at" and value is None)}
         statement = insert(table.__table__).values(**values)
         primary_key = [column.name for column in table.__table__.primary_key.columns]
-        await self._connection.execute(statement.on_conflict_do_update(
-            index_elements=primary_key, set_={key: statement.excluded[key] for key in values}))
+        await self._connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=primary_key, set_={key: statement.excluded[key] for key in values}
+            )
+        )
 
     async def _current(
-        self, table: str, key: str, where: str, params: dict[str, Any], day: date | None,
+        self,
+        table: str,
+        key: str,
+        where: str,
+        params: dict[str, Any],
+        day: date | None,
         as_of: datetime | None,
     ) -> list[dict[str, Any]]:
         query = text(_CURRENT.format(table=table, key=key, where=where))
@@ -146,17 +178,24 @@ def _required(value: _T | None) -> _T:
 
 
 def _ght(row: dict[str, Any]) -> Ght:
-    return Ght(row["ght_id"], row["name"], row["region"], row["support_finess_ej"], row["valid_from"],
-               row["recorded_at"])
+    return Ght(
+        row["ght_id"], row["name"], row["region"], row["support_finess_ej"], row["valid_from"], row["recorded_at"]
+    )
 
 
 def _legal_entity(row: dict[str, Any]) -> LegalEntity:
     policies = row["policies"]
     return LegalEntity(
-        finess_ej=row["finess_ej"], name=row["name"], ght_id=row["ght_id"], department=row["department"],
-        valid_from=row["valid_from"], active=row["active"], recorded_at=row["recorded_at"],
-        capabilities=Capabilities(row["has_surgery"], row["has_ace"], row["has_internal_lab"],
-                                  row["has_imaging"], row["is_had"]),
+        finess_ej=row["finess_ej"],
+        name=row["name"],
+        ght_id=row["ght_id"],
+        department=row["department"],
+        valid_from=row["valid_from"],
+        active=row["active"],
+        recorded_at=row["recorded_at"],
+        capabilities=Capabilities(
+            row["has_surgery"], row["has_ace"], row["has_internal_lab"], row["has_imaging"], row["is_had"]
+        ),
         policies=Policies(
             mes_mode=MesMode(policies["mes_mode"]),
             unit_override={key: CountingUnit(value) for key, value in policies["unit_override"].items()},
@@ -172,5 +211,4 @@ def _legal_entity(row: dict[str, Any]) -> LegalEntity:
 
 
 def _site(row: dict[str, Any]) -> Site:
-    return Site(row["finess_et"], row["finess_ej"], row["name"], row["valid_from"], row["active"],
-                row["recorded_at"])
+    return Site(row["finess_et"], row["finess_ej"], row["name"], row["valid_from"], row["active"], row["recorded_at"])

@@ -70,8 +70,14 @@ class PurgeReport:
 
     def audit_query(self) -> str:
         """The cutoff and the counts, as a query string; no identifier of any kind."""
-        return urlencode({"before": self.before.label, "months": self.months,
-                          "months_never_counted": self.months_never_counted, **self.rows})
+        return urlencode(
+            {
+                "before": self.before.label,
+                "months": self.months,
+                "months_never_counted": self.months_never_counted,
+                **self.rows,
+            }
+        )
 
 
 def retention_cutoff(today: date, retention_years: int) -> Period:
@@ -82,8 +88,9 @@ def retention_cutoff(today: date, retention_years: int) -> Period:
     return Period.containing(boundary)
 
 
-async def purge_before(engine: AsyncEngine, before: Period, *, dry_run: bool = False, actor: str = "cli",
-                       at: datetime | None = None) -> PurgeReport:
+async def purge_before(
+    engine: AsyncEngine, before: Period, *, dry_run: bool = False, actor: str = "cli", at: datetime | None = None
+) -> PurgeReport:
     """Delete, in one transaction, the submissions (accepted and refused) of every month before
     `before` and their line-level records, and record those entity-months as purged; stored
     countings and the audit trail stay. A dry run counts the same rows and deletes nothing.
@@ -93,8 +100,9 @@ async def purge_before(engine: AsyncEngine, before: Period, *, dry_run: bool = F
     at = at or datetime.now(UTC)
     async with engine.begin() as connection:
         # two purges never interleave, and no upload commits into a month being purged
-        await connection.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-                                 {"key": RETENTION_LOCK_KEY})
+        await connection.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": RETENTION_LOCK_KEY}
+        )
         await connection.execute(text(_PURGED_SUBMISSIONS), {"before": before.label})
         months = (await connection.execute(text(_MONTHS))).one()
         rows = {table: await _purge_table(connection, table, dry_run) for table in PURGED_TABLES}
@@ -103,8 +111,9 @@ async def purge_before(engine: AsyncEngine, before: Period, *, dry_run: bool = F
             await connection.rollback()
             return report
         await connection.execute(text(_RECORD_MONTHS), {"at": at})
-        await PgAuditTrail(engine).append(AuditEvent(at, actor, "admin", "purge", "CLI", AUDIT_PATH,
-                                                     report.audit_query(), 200))
+        await PgAuditTrail(engine).append(
+            AuditEvent(at, actor, "admin", "purge", "CLI", AUDIT_PATH, report.audit_query(), 200)
+        )
     return report
 
 

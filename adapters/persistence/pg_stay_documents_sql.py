@@ -15,10 +15,18 @@ from domain.submissions.record_kinds import RecordKind
 
 STAY_DOCUMENTS_TABLE = "current_stay_documents"
 
-_STAY_TYPE_CODES = in_list({code for definition in CATALOGUE.values() if definition.denominator_unit is Unit.STAY
-                            for code in definition.type_codes})
-_COLUMNS = ", ".join(f"d.{column}" for column in (
-    "document_id", "type_code", "format", "ins_qualified", "dmp_status", "dmp_sent_at", "datamatrix"))
+_STAY_TYPE_CODES = in_list(
+    {
+        code
+        for definition in CATALOGUE.values()
+        if definition.denominator_unit is Unit.STAY
+        for code in definition.type_codes
+    }
+)
+_COLUMNS = ", ".join(
+    f"d.{column}"
+    for column in ("document_id", "type_code", "format", "ins_qualified", "dmp_status", "dmp_sent_at", "datamatrix")
+)
 
 STAY_DOCUMENTS_SQL = f"""
 WITH stays AS NOT MATERIALIZED (SELECT * FROM {STAYS_TABLE} WHERE rejection IS NULL),

@@ -65,8 +65,9 @@ units AS (
 )"""
 
 
-def _counting_sql(definition: IndicatorDefinition, by_patient: bool, exact_mes: bool,
-                  dimension: Dimension | None) -> str:
+def _counting_sql(
+    definition: IndicatorDefinition, by_patient: bool, exact_mes: bool, dimension: Dimension | None
+) -> str:
     """The units by rank, and the stays removed before the denominator, by stratum."""
     stratum = stratum_sql(dimension, "last_site", "last_unit")
     return f"""{_units_sql(definition, by_patient, exact_mes, dimension)}
@@ -82,33 +83,50 @@ FROM stays WHERE rejection IN ('had_minor', 'had_shorter_than_8_days') AND exit_
 """
 
 
-async def count_stay_indicator_sql(connection: asyncpg.Connection, entity: LegalEntity, month: Period,
-                                   as_of: datetime, definition: IndicatorDefinition) -> Counting:
+async def count_stay_indicator_sql(
+    connection: asyncpg.Connection, entity: LegalEntity, month: Period, as_of: datetime, definition: IndicatorDefinition
+) -> Counting:
     rows, unit = await _fetch(connection, entity, month, as_of, definition, None)
     return counting_from_rows(rows, unit)
 
 
-async def count_stay_indicator_strata_sql(connection: asyncpg.Connection, entity: LegalEntity, month: Period,
-                                          as_of: datetime, definition: IndicatorDefinition,
-                                          dimension: Dimension) -> dict[str | None, Counting]:
+async def count_stay_indicator_strata_sql(
+    connection: asyncpg.Connection,
+    entity: LegalEntity,
+    month: Period,
+    as_of: datetime,
+    definition: IndicatorDefinition,
+    dimension: Dimension,
+) -> dict[str | None, Counting]:
     rows, unit = await _fetch(connection, entity, month, as_of, definition, dimension)
     return countings_by_stratum(rows, unit)
 
 
-def stay_units_query(entity: LegalEntity, month: Period, as_of: datetime,
-                     definition: IndicatorDefinition) -> UnitsQuery:
+def stay_units_query(
+    entity: LegalEntity, month: Period, as_of: datetime, definition: IndicatorDefinition
+) -> UnitsQuery:
     """The denominator units listed one by one, judged by the same expressions as the counting."""
     by_patient = _by_patient(entity, definition)
     units = _units_sql(definition, by_patient, _exact_mes(entity), None)
-    return UnitsQuery(f"{units}\nSELECT unit_id, patient, {_UNIT_RANK} AS rank FROM units",
-                      _parameters(entity, month, as_of), _unit(by_patient))
+    return UnitsQuery(
+        f"{units}\nSELECT unit_id, patient, {_UNIT_RANK} AS rank FROM units",
+        _parameters(entity, month, as_of),
+        _unit(by_patient),
+    )
 
 
-async def _fetch(connection: asyncpg.Connection, entity: LegalEntity, month: Period, as_of: datetime,
-                 definition: IndicatorDefinition, dimension: Dimension | None) -> tuple[list[asyncpg.Record], Unit]:
+async def _fetch(
+    connection: asyncpg.Connection,
+    entity: LegalEntity,
+    month: Period,
+    as_of: datetime,
+    definition: IndicatorDefinition,
+    dimension: Dimension | None,
+) -> tuple[list[asyncpg.Record], Unit]:
     by_patient = _by_patient(entity, definition)
-    rows = await connection.fetch(_counting_sql(definition, by_patient, _exact_mes(entity), dimension),
-                                  *_parameters(entity, month, as_of))
+    rows = await connection.fetch(
+        _counting_sql(definition, by_patient, _exact_mes(entity), dimension), *_parameters(entity, month, as_of)
+    )
     return rows, _unit(by_patient)
 
 
@@ -126,5 +144,10 @@ def _unit(by_patient: bool) -> Unit:
 
 def _parameters(entity: LegalEntity, month: Period, as_of: datetime) -> tuple[object, ...]:
     policies = entity.policies
-    return (as_of, month.first_day, month.label, feeding_deadline(month, policies.feeding_grace_months),
-            policies.require_datamatrix)
+    return (
+        as_of,
+        month.first_day,
+        month.label,
+        feeding_deadline(month, policies.feeding_grace_months),
+        policies.require_datamatrix,
+    )

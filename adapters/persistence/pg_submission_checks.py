@@ -18,8 +18,15 @@ from domain.submissions.record_kinds import RECORD_KINDS, RecordKind
 
 
 async def check_copied_rows(
-    connection: asyncpg.Connection, table: str, submission_id: int, kind: RecordKind, finess_ej: str,
-    month_end: datetime, sink: IssueSink, *, duplicates: bool,
+    connection: asyncpg.Connection,
+    table: str,
+    submission_id: int,
+    kind: RecordKind,
+    finess_ej: str,
+    month_end: datetime,
+    sink: IssueSink,
+    *,
+    duplicates: bool,
 ) -> list[str]:
     """Report issues into `sink`; return warnings (checks that could not run)."""
     spec = RECORD_KINDS[kind]
@@ -41,7 +48,9 @@ async def check_copied_rows(
                     SELECT 1 FROM {record_table_name(target)} t JOIN current_files c ON c.id = t.submission_id
                     WHERE t.{link.target_field} = r.{link.field})
                 ORDER BY r.line_no LIMIT {sink.cap}""",
-            submission_id, finess_ej, target.value,
+            submission_id,
+            finess_ej,
+            target.value,
         )
         if rows:
             reason = f"no such record in this entity's {target.value}"
@@ -50,7 +59,11 @@ async def check_copied_rows(
 
 
 async def _row_rules(
-    connection: asyncpg.Connection, table: str, submission_id: int, kind: RecordKind, month_end: datetime,
+    connection: asyncpg.Connection,
+    table: str,
+    submission_id: int,
+    kind: RecordKind,
+    month_end: datetime,
     sink: IssueSink,
 ) -> None:
     """Date order and month end, in one scan; each failing rule of a row is one issue."""
@@ -65,17 +78,24 @@ async def _row_rules(
         f"""SELECT line_no, ARRAY[{flags}] AS failed FROM {table}
             WHERE submission_id = $1 AND ({" OR ".join(condition for _, _, condition in rules)})
             ORDER BY line_no""",
-        submission_id, *([month_end] if spec.dated_by else []),
+        submission_id,
+        *([month_end] if spec.dated_by else []),
     )
     issues = [
         RecordIssue(row["line_no"], field, reason)
-        for row in rows for (field, reason, _), failed in zip(rules, row["failed"], strict=True) if failed
+        for row in rows
+        for (field, reason, _), failed in zip(rules, row["failed"], strict=True)
+        if failed
     ]
     sink.add_many(issues[: sink.cap], len(issues))
 
 
 async def _duplicates(
-    connection: asyncpg.Connection, table: str, submission_id: int, key: tuple[str, ...], field: str,
+    connection: asyncpg.Connection,
+    table: str,
+    submission_id: int,
+    key: tuple[str, ...],
+    field: str,
     sink: IssueSink,
 ) -> None:
     columns = ", ".join(key)
@@ -88,7 +108,8 @@ async def _duplicates(
     )
     issues = [
         RecordIssue(line, field, f"duplicate id: already given at line {lines[0]}")
-        for (lines,) in rows for line in lines[1:]
+        for (lines,) in rows
+        for line in lines[1:]
     ]
     sink.add_many(issues[: sink.cap], len(issues))
 
@@ -96,6 +117,7 @@ async def _duplicates(
 async def _has_accepted(connection: asyncpg.Connection, finess_ej: str, kind: RecordKind) -> bool:
     found = await connection.fetchval(
         "SELECT EXISTS (SELECT 1 FROM submission WHERE finess_ej = $1 AND kind = $2 AND status = 'accepted')",
-        finess_ej, kind.value,
+        finess_ej,
+        kind.value,
     )
     return bool(found)

@@ -11,6 +11,10 @@ def compare_type(
     _context: Any, _inspected_column: Any, _metadata_column: Any, inspected_type: Any, metadata_type: Any
 ) -> bool | None:
     declared = metadata_type.impl if isinstance(metadata_type, TypeDecorator) else metadata_type
-    unbounded = (isinstance(inspected_type, String) and isinstance(declared, String)
-                 and not getattr(inspected_type, "length", None) and not getattr(declared, "length", None))
+    unbounded = (
+        isinstance(inspected_type, String)
+        and isinstance(declared, String)
+        and not getattr(inspected_type, "length", None)
+        and not getattr(declared, "length", None)
+    )
     return False if unbounded else None

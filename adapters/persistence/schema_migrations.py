@@ -51,4 +51,3 @@ async def _on_connection(engine: AsyncEngine, action: _Action) -> None:
             action(config)
 
         await connection.run_sync(run)
-

@@ -39,8 +39,9 @@ class GhtVersion(SQLModel, table=True):
     __tablename__ = "ght_version"
     ght_id: str = Field(primary_key=True)
     valid_from: date = Field(primary_key=True)
-    recorded_at: datetime = Field(sa_column=Column(DateTime(timezone=True), primary_key=True,
-                                                   server_default=text("clock_timestamp()")))
+    recorded_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), primary_key=True, server_default=text("clock_timestamp()"))
+    )
     name: str
     region: str
     support_finess_ej: str
@@ -50,8 +51,9 @@ class LegalEntityVersion(SQLModel, table=True):
     __tablename__ = "legal_entity_version"
     finess_ej: str = Field(primary_key=True)
     valid_from: date = Field(primary_key=True)
-    recorded_at: datetime = Field(sa_column=Column(DateTime(timezone=True), primary_key=True,
-                                                   server_default=text("clock_timestamp()")))
+    recorded_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), primary_key=True, server_default=text("clock_timestamp()"))
+    )
     name: str
     ght_id: str = Field(index=True)
     department: str
@@ -71,8 +73,9 @@ class SiteVersion(SQLModel, table=True):
     __tablename__ = "site_version"
     finess_et: str = Field(primary_key=True)
     valid_from: date = Field(primary_key=True)
-    recorded_at: datetime = Field(sa_column=Column(DateTime(timezone=True), primary_key=True,
-                                                   server_default=text("clock_timestamp()")))
+    recorded_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), primary_key=True, server_default=text("clock_timestamp()"))
+    )
     finess_ej: str = Field(index=True)
     name: str
     active: bool = True
@@ -148,9 +151,14 @@ class IndicatorCounting(SQLModel, table=True):
 
 
 _SQL_TYPES: dict[FieldType, Any] = {
-    FieldType.TEXT: Text, FieldType.ENUM: Text, FieldType.SITE_FINESS: Text,
-    FieldType.SENDER_FINESS: Text, FieldType.BOOL: Boolean, FieldType.INT: Integer,
-    FieldType.DATETIME: DateTime(timezone=True), FieldType.PATIENT_ID: Uuid(as_uuid=False),
+    FieldType.TEXT: Text,
+    FieldType.ENUM: Text,
+    FieldType.SITE_FINESS: Text,
+    FieldType.SENDER_FINESS: Text,
+    FieldType.BOOL: Boolean,
+    FieldType.INT: Integer,
+    FieldType.DATETIME: DateTime(timezone=True),
+    FieldType.PATIENT_ID: Uuid(as_uuid=False),
     FieldType.INS: Uuid(as_uuid=False),
 }
 _STORAGE_NAMES = {FieldType.PATIENT_ID: "patient_pseudonym", FieldType.INS: "ins_pseudonym"}
@@ -175,19 +183,23 @@ def _record_table(kind: RecordKind) -> None:
     spec = RECORD_KINDS[kind]
     name = record_table_name(kind)
     Table(
-        name, metadata,
+        name,
+        metadata,
         Column("submission_id", BigInteger, nullable=False),
         Column("line_no", Integer, nullable=False),
-        *(Column(column, _SQL_TYPES[field.type], nullable=not field.required)
-          for column, field in zip(storage_columns(kind), spec.fields, strict=True)),
+        *(
+            Column(column, _SQL_TYPES[field.type], nullable=not field.required)
+            for column, field in zip(storage_columns(kind), spec.fields, strict=True)
+        ),
         # Unique within a file: the index rejects duplicate ids during COPY, sparing a file-wide
         # GROUP BY after it, and serves every lookup by submission.
         Index(f"ux_{name}_key", "submission_id", *(storage_name(kind, field) for field in spec.key), unique=True),
         # A file's rows are written by one COPY, so they fill neighbouring pages: block ranges of
         # submission ids let a counting read only its entity's current files, not every entity's
         # rows (the key index would fetch them in id order, scattered).
-        Index(f"ix_{name}_file_pages", "submission_id", postgresql_using="brin",
-              postgresql_with={"autosummarize": "on"}),
+        Index(
+            f"ix_{name}_file_pages", "submission_id", postgresql_using="brin", postgresql_with={"autosummarize": "on"}
+        ),
     )
 
 

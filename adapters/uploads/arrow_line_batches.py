@@ -59,13 +59,15 @@ def csv_batches_fast(path: Path, dialect: TextDialect, header: list[str], lines:
 def _arrow_csv_batches(path: Path, dialect: TextDialect, header: list[str]) -> Iterator[LineBatch]:
     """Blocks of whole lines, each parsed by Arrow on its own: memory stays one block whatever the
     file size (Arrow's own streaming reader reads dozens of blocks ahead)."""
-    read_options = pa_csv.ReadOptions(encoding=dialect.encoding, column_names=header, use_threads=False,
-                                      block_size=2 * _BLOCK_BYTES)  # one record batch per block
-    parse_options = pa_csv.ParseOptions(delimiter=dialect.delimiter, newlines_in_values=False,
-                                        ignore_empty_lines=False)
+    read_options = pa_csv.ReadOptions(
+        encoding=dialect.encoding, column_names=header, use_threads=False, block_size=2 * _BLOCK_BYTES
+    )  # one record batch per block
+    parse_options = pa_csv.ParseOptions(delimiter=dialect.delimiter, newlines_in_values=False, ignore_empty_lines=False)
     convert_options = pa_csv.ConvertOptions(
         column_types={name: pa.string() for name in header},
-        strings_can_be_null=True, quoted_strings_can_be_null=True, null_values=[""],
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+        null_values=[""],
     )
     first_line = 2
     for block in _line_blocks(path):
@@ -75,7 +77,8 @@ def _arrow_csv_batches(path: Path, dialect: TextDialect, header: list[str]) -> I
             lines = pc.add(pc.cumulative_sum(pa.repeat(pa.scalar(1, pa.int64()), count)), first_line - 1)
             first_line += count
             yield _without_blank_rows(
-                LineBatch(dict(zip(header, record_batch.columns, strict=True)), lines, first_line - 1))
+                LineBatch(dict(zip(header, record_batch.columns, strict=True)), lines, first_line - 1)
+            )
 
 
 def _line_blocks(path: Path) -> Iterator[bytes]:
@@ -176,10 +179,7 @@ def _decode_object(
 
 
 def _batch_from_rows(header: list[str], rows: list[list[str]], lines: list[int]) -> LineBatch:
-    columns = {
-        name: pa.array([row[index] or None for row in rows], pa.string())
-        for index, name in enumerate(header)
-    }
+    columns = {name: pa.array([row[index] or None for row in rows], pa.string()) for index, name in enumerate(header)}
     return LineBatch(columns, pa.array(lines, pa.int64()))
 
 
@@ -200,5 +200,6 @@ def _without_blank_rows(batch: LineBatch) -> LineBatch:
     if blank is None or not pc.any(blank).as_py():
         return batch
     keep = pc.invert(blank)
-    return LineBatch({name: column.filter(keep) for name, column in batch.columns.items()},
-                     batch.lines.filter(keep), batch.last_line)
+    return LineBatch(
+        {name: column.filter(keep) for name, column in batch.columns.items()}, batch.lines.filter(keep), batch.last_line
+    )

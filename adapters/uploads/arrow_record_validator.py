@@ -43,8 +43,10 @@ class ValidatedBatch:
 
     def storable(self) -> tuple[dict[str, pa.Array], pa.Array]:
         """The columns and lines of the valid rows only."""
-        return ({name: column.filter(self.valid) for name, column in self.columns.items()},
-                self.lines.filter(self.valid))
+        return (
+            {name: column.filter(self.valid) for name, column in self.columns.items()},
+            self.lines.filter(self.valid),
+        )
 
 
 class _BatchIssues:
@@ -66,15 +68,15 @@ class _BatchIssues:
         first_lines = self.lines.filter(mask).slice(0, cap).to_pylist()
         shown = values.filter(mask).slice(0, cap).to_pylist() if values is not None else None
         self.sink.add_many(
-            [RecordIssue(line, field, reason, shown[index] if shown is not None else None)
-             for index, line in enumerate(first_lines)],
+            [
+                RecordIssue(line, field, reason, shown[index] if shown is not None else None)
+                for index, line in enumerate(first_lines)
+            ],
             total,
         )
 
 
-def validated_batch(
-    batch: LineBatch, spec: RecordKindSpec, context: UploadContext, sink: IssueSink
-) -> ValidatedBatch:
+def validated_batch(batch: LineBatch, spec: RecordKindSpec, context: UploadContext, sink: IssueSink) -> ValidatedBatch:
     issues = _BatchIssues(batch.lines, sink)
     columns: dict[str, pa.Array] = {}
     for field in spec.fields:
@@ -102,25 +104,35 @@ def _checked(column: pa.Array, field: FieldSpec, context: UploadContext, issues:
         issues.report(too_long, None, name, f"longer than {field.max_length} characters")
     match field.type:
         case FieldType.ENUM:
-            issues.report(_not_in(column, pa.array(field.values)), shown, name,
-                          f"not one of {', '.join(field.values)}")
+            issues.report(_not_in(column, pa.array(field.values)), shown, name, f"not one of {', '.join(field.values)}")
         case FieldType.BOOL:
             truthy, falsy = pc.is_in(column, _TRUE), pc.is_in(column, _FALSE)
-            issues.report(pc.and_(pc.is_valid(column), pc.invert(pc.or_(truthy, falsy))), shown, name,
-                          "not a boolean (true/false, 1/0, oui/non, in lower, upper or title case)")
+            issues.report(
+                pc.and_(pc.is_valid(column), pc.invert(pc.or_(truthy, falsy))),
+                shown,
+                name,
+                "not a boolean (true/false, 1/0, oui/non, in lower, upper or title case)",
+            )
             return pc.if_else(truthy, "t", pc.if_else(falsy, "f", _NULL))
         case FieldType.INT:
-            issues.report(pc.invert(pc.match_substring_regex(column, _INT)), shown, name,
-                          "not a whole number")
+            issues.report(pc.invert(pc.match_substring_regex(column, _INT)), shown, name, "not a whole number")
         case FieldType.DATETIME:
-            issues.report(_invalid_datetime(column), shown, name,
-                          "not an ISO 8601 date or date-time (2025-03-14 or 2025-03-14T08:30:00+01:00)")
+            issues.report(
+                _invalid_datetime(column),
+                shown,
+                name,
+                "not an ISO 8601 date or date-time (2025-03-14 or 2025-03-14T08:30:00+01:00)",
+            )
         case FieldType.SITE_FINESS | FieldType.SENDER_FINESS:
             allowed = set(context.site_finess)
             if field.type is FieldType.SENDER_FINESS:
                 allowed.add(context.finess_ej)
-            issues.report(_not_in(column, pa.array(sorted(allowed), pa.string())), shown, name,
-                          f"not a site of the legal entity {context.finess_ej}")
+            issues.report(
+                _not_in(column, pa.array(sorted(allowed), pa.string())),
+                shown,
+                name,
+                f"not a site of the legal entity {context.finess_ej}",
+            )
         case FieldType.PATIENT_ID:
             return context.pseudonymiser.pseudonymise_column("ipp", column)
         case FieldType.INS:

@@ -56,12 +56,12 @@ class HmacPseudonymiser:
         positions = pc.index_in(distinct, value_set=known)
         unseen_mask = pc.is_null(positions)
         unseen = distinct.filter(unseen_mask)
-        unseen_texts = pa.array(
-            [self.pseudonym(namespace, value).hex() for value in unseen.to_pylist()], pa.string()
-        )
+        unseen_texts = pa.array([self.pseudonym(namespace, value).hex() for value in unseen.to_pylist()], pa.string())
         unseen_positions = pc.add(pc.cumulative_sum(pc.cast(unseen_mask, pa.int64())), len(known) - 1)
-        texts = pc.take(pa.concat_arrays([known_texts, unseen_texts]),
-                        pc.if_else(unseen_mask, unseen_positions, pc.cast(positions, pa.int64())))
+        texts = pc.take(
+            pa.concat_arrays([known_texts, unseen_texts]),
+            pc.if_else(unseen_mask, unseen_positions, pc.cast(positions, pa.int64())),
+        )
         if len(known) + len(unseen) > _CACHE_LIMIT:
             known, known_texts = _EMPTY, _EMPTY
         self._cache[namespace] = (pa.concat_arrays([known, unseen]), pa.concat_arrays([known_texts, unseen_texts]))

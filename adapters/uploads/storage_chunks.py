@@ -49,8 +49,14 @@ class UploadReading:
 
 
 def storage_chunks(
-    spooled: SpooledFile, file_format: FileFormat, reading: UploadReading, spec: RecordKindSpec,
-    context: UploadContext, sink: IssueSink, submission_id: int, batch_rows: int,
+    spooled: SpooledFile,
+    file_format: FileFormat,
+    reading: UploadReading,
+    spec: RecordKindSpec,
+    context: UploadContext,
+    sink: IssueSink,
+    submission_id: int,
+    batch_rows: int,
 ) -> Iterator[StorageChunk]:
     """Chunks of the valid rows, with the columns `submission_id, line_no, <spec fields>`.
 
@@ -71,8 +77,12 @@ def storage_chunks(
 
 
 def _batches(
-    spooled: SpooledFile, file_format: FileFormat, reading: UploadReading, spec: RecordKindSpec,
-    sink: IssueSink, batch_rows: int,
+    spooled: SpooledFile,
+    file_format: FileFormat,
+    reading: UploadReading,
+    spec: RecordKindSpec,
+    sink: IssueSink,
+    batch_rows: int,
 ) -> Iterator[LineBatch]:
     dialect = reading.dialect
     if file_format is FileFormat.NDJSON:

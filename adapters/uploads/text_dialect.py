@@ -6,9 +6,14 @@ from domain.errors import UnreadableFile
 
 _BOM = b"\xef\xbb\xbf"
 _CHARSETS = {
-    "utf-8": "utf-8", "utf8": "utf-8",
-    "iso-8859-1": "latin-1", "latin-1": "latin-1", "latin1": "latin-1", "iso8859-1": "latin-1",
-    "windows-1252": "cp1252", "cp1252": "cp1252",
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "iso-8859-1": "latin-1",
+    "latin-1": "latin-1",
+    "latin1": "latin-1",
+    "iso8859-1": "latin-1",
+    "windows-1252": "cp1252",
+    "cp1252": "cp1252",
 }
 DELIMITERS = (";", ",")
 
@@ -35,7 +40,7 @@ def resolve_encoding(declared_charset: str | None, is_valid_utf8: bool, sample: 
 
 
 def header_line(sample: bytes, dialect: TextDialect) -> str:
-    body = sample[len(_BOM):] if dialect.has_bom else sample
+    body = sample[len(_BOM) :] if dialect.has_bom else sample
     line, newline, _ = body.partition(b"\n")
     if not newline and len(body) >= 65536:
         raise UnreadableFile("the header line is missing or too long")

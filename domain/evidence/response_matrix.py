@@ -12,8 +12,20 @@ from domain.indicators.targets import Status, Tier
 from domain.periods import Period
 from domain.referential import LegalEntity
 
-RESPONSE_MATRIX_HEADERS = ("FINESS juridique", "Établissement", "Mois", "Indicateur", "Libellé", "Numérateur",
-                           "Dénominateur", "Taux (%)", "Cible (%)", "Palier", "Statut", "Référentiel")
+RESPONSE_MATRIX_HEADERS = (
+    "FINESS juridique",
+    "Établissement",
+    "Mois",
+    "Indicateur",
+    "Libellé",
+    "Numérateur",
+    "Dénominateur",
+    "Taux (%)",
+    "Cible (%)",
+    "Palier",
+    "Statut",
+    "Référentiel",
+)
 
 Cell = str | int | Decimal | None
 
@@ -35,20 +47,40 @@ class ResponseMatrixRow:
 
     def cells(self) -> tuple[Cell, ...]:
         """The row's values in the order of `RESPONSE_MATRIX_HEADERS`; tier and status as their codes."""
-        return (self.finess_ej, self.entity_name, self.month, self.indicator_id, self.label_fr, self.numerator,
-                self.denominator, self.rate, self.target, self.tier.value, self.status.value,
-                self.referential_version)
+        return (
+            self.finess_ej,
+            self.entity_name,
+            self.month,
+            self.indicator_id,
+            self.label_fr,
+            self.numerator,
+            self.denominator,
+            self.rate,
+            self.target,
+            self.tier.value,
+            self.status.value,
+            self.referential_version,
+        )
 
 
-def response_matrix(entity: LegalEntity, month: Period,
-                    results: Iterable[IndicatorResult]) -> tuple[ResponseMatrixRow, ...]:
+def response_matrix(
+    entity: LegalEntity, month: Period, results: Iterable[IndicatorResult]
+) -> tuple[ResponseMatrixRow, ...]:
     """One row per result, in the order given (the catalogue's, for a computed month)."""
     return tuple(
         ResponseMatrixRow(
-            finess_ej=entity.finess_ej, entity_name=entity.name, month=month.label,
-            indicator_id=result.indicator_id, label_fr=CATALOGUE[result.indicator_id].label_fr,
-            numerator=result.numerator, denominator=result.denominator, rate=result.rate, target=result.target,
-            tier=result.tier, status=result.status, referential_version=result.referential_version,
+            finess_ej=entity.finess_ej,
+            entity_name=entity.name,
+            month=month.label,
+            indicator_id=result.indicator_id,
+            label_fr=CATALOGUE[result.indicator_id].label_fr,
+            numerator=result.numerator,
+            denominator=result.denominator,
+            rate=result.rate,
+            target=result.target,
+            tier=result.tier,
+            status=result.status,
+            referential_version=result.referential_version,
         )
         for result in results
     )

@@ -48,8 +48,9 @@ class Tally:
         return self._strata.setdefault(stratum, Tally(self.unit))
 
     def stratified(self, dimension: Dimension) -> dict[str | None, Counting]:
-        return {stratum.key: tally.counting() for stratum, tally in self._strata.items()
-                if stratum.dimension is dimension}
+        return {
+            stratum.key: tally.counting() for stratum, tally in self._strata.items() if stratum.dimension is dimension
+        }
 
     def counting(self) -> Counting:
         order = list(Exclusion)

@@ -21,8 +21,15 @@ def feeding_deadline(measured_month: Period, grace_months: int) -> datetime:
     return measured_month.shifted(grace_months).ends_at
 
 
-def first_failed_rule(document: Document, definition: IndicatorDefinition, *, measured_month: Period,
-                      as_of: datetime, grace_months: int, require_datamatrix: bool) -> Exclusion | None:
+def first_failed_rule(
+    document: Document,
+    definition: IndicatorDefinition,
+    *,
+    measured_month: Period,
+    as_of: datetime,
+    grace_months: int,
+    require_datamatrix: bool,
+) -> Exclusion | None:
     """The first §4 rule the document fails, or None when it counts as sent for `measured_month`."""
     if document.type_code not in definition.type_codes:
         return Exclusion.WRONG_TYPE_CODE
@@ -45,8 +52,12 @@ def first_failed_rule(document: Document, definition: IndicatorDefinition, *, me
 def datamatrix_unknown(document: Document, definition: IndicatorDefinition, *, require_datamatrix: bool) -> bool:
     """Whether the document's unknown DataMatrix must be reported as a data-quality warning:
     `None` never excludes (§4 rule 5) but is worth a warning where the DataMatrix is required."""
-    return (document.datamatrix is None and require_datamatrix and not definition.datamatrix_exempt
-            and document.type_code in definition.type_codes)
+    return (
+        document.datamatrix is None
+        and require_datamatrix
+        and not definition.datamatrix_exempt
+        and document.type_code in definition.type_codes
+    )
 
 
 def deduplicated(documents: Iterable[Document]) -> list[Document]:
@@ -68,8 +79,15 @@ def by_report(documents: Iterable[Document]) -> dict[str, list[Document]]:
     return reports
 
 
-def group_failure(documents: Iterable[Document], definition: IndicatorDefinition, *, measured_month: Period,
-                  as_of: datetime, grace_months: int, require_datamatrix: bool) -> Exclusion | None:
+def group_failure(
+    documents: Iterable[Document],
+    definition: IndicatorDefinition,
+    *,
+    measured_month: Period,
+    as_of: datetime,
+    grace_months: int,
+    require_datamatrix: bool,
+) -> Exclusion | None:
     """Why a stay, a consultation or a report has no eligible document sent, or None when at least
     one of its documents counts (a report counts once, sent if any rendering is sent).
 
@@ -80,8 +98,14 @@ def group_failure(documents: Iterable[Document], definition: IndicatorDefinition
     """
     failures: list[Exclusion] = []
     for document in documents:
-        failure = first_failed_rule(document, definition, measured_month=measured_month, as_of=as_of,
-                                    grace_months=grace_months, require_datamatrix=require_datamatrix)
+        failure = first_failed_rule(
+            document,
+            definition,
+            measured_month=measured_month,
+            as_of=as_of,
+            grace_months=grace_months,
+            require_datamatrix=require_datamatrix,
+        )
         if failure is None:
             return None
         if failure is not Exclusion.WRONG_TYPE_CODE:

@@ -16,8 +16,9 @@ from domain.records import Document, ImagingModality, LabDiscipline
 from domain.referential import MesMode
 
 EXCLUDED_DISCIPLINES = frozenset({LabDiscipline.ACP, LabDiscipline.GENETIQUE})
-COUNTED_MODALITIES = frozenset({ImagingModality.RADIO, ImagingModality.MAMMO, ImagingModality.SCANNER,
-                                ImagingModality.IRM, ImagingModality.ECHO})
+COUNTED_MODALITIES = frozenset(
+    {ImagingModality.RADIO, ImagingModality.MAMMO, ImagingModality.SCANNER, ImagingModality.IRM, ImagingModality.ECHO}
+)
 
 
 def tally_consultation_reports(data: EntityMonth, definition: IndicatorDefinition) -> Tally:
@@ -65,10 +66,12 @@ def _report_exclusion(data: EntityMonth, definition: IndicatorDefinition, report
     if any(document.no_transmission for document in report):
         return Exclusion.NON_TRANSMISSION
     if Exclusion.EXCLUDED_DISCIPLINE in definition.exclusions and any(
-            document.discipline in EXCLUDED_DISCIPLINES for document in report):
+        document.discipline in EXCLUDED_DISCIPLINES for document in report
+    ):
         return Exclusion.EXCLUDED_DISCIPLINE
     if Exclusion.EXCLUDED_MODALITY in definition.exclusions and not any(
-            document.modality in COUNTED_MODALITIES for document in report):
+        document.modality in COUNTED_MODALITIES for document in report
+    ):
         return Exclusion.EXCLUDED_MODALITY
     return None
 
@@ -80,10 +83,16 @@ def _first_of(report: list[Document]) -> Document:
 
 def _report_strata(data: EntityMonth, first: Document) -> tuple[Stratum, Stratum]:
     """The site of the encounter the document is linked to, else of its consultation."""
-    site = (next((encounter.site for encounter in data.encounters if encounter.encounter_id == first.encounter_id),
-                 None)
-            or next((consultation.site for consultation in data.consultations
-                     if consultation.consultation_id == first.consultation_id), None))
+    site = next(
+        (encounter.site for encounter in data.encounters if encounter.encounter_id == first.encounter_id), None
+    ) or next(
+        (
+            consultation.site
+            for consultation in data.consultations
+            if consultation.consultation_id == first.consultation_id
+        ),
+        None,
+    )
     return strata_of(site, first.unit)
 
 
@@ -94,5 +103,11 @@ def _has_profile(data: EntityMonth, patient: str) -> bool:
 
 def _failure(data: EntityMonth, definition: IndicatorDefinition, documents: list[Document]) -> Exclusion | None:
     policies = data.entity.policies
-    return group_failure(documents, definition, measured_month=data.month, as_of=data.as_of,
-                         grace_months=policies.feeding_grace_months, require_datamatrix=policies.require_datamatrix)
+    return group_failure(
+        documents,
+        definition,
+        measured_month=data.month,
+        as_of=data.as_of,
+        grace_months=policies.feeding_grace_months,
+        require_datamatrix=policies.require_datamatrix,
+    )

@@ -42,7 +42,7 @@ def _judge(indicator_id: str, members: list[tuple[str, IndicatorResult]]) -> Ght
     candidates = [(member, result) for member, result in members if result.candidate]
     blocking = tuple(member for member, result in candidates if result.status is Status.NOT_ACHIEVED)
     achieved = any(result.status is Status.ACHIEVED for _, result in candidates)
-    status = (GhtStatus.NOT_SATISFIED if blocking else GhtStatus.SATISFIED if achieved else GhtStatus.UNDETERMINED)
+    status = GhtStatus.NOT_SATISFIED if blocking else GhtStatus.SATISFIED if achieved else GhtStatus.UNDETERMINED
     applicable = [result for _, result in candidates if result.applicable]
     numerator = sum(result.numerator for result in applicable)
     denominator = sum(result.denominator for result in applicable)

@@ -37,20 +37,25 @@ def stay_notion_fr(entity: LegalEntity) -> str:
         "- Les passages aux urgences sans hospitalisation ne sont jamais des séjours (D5).",
         "- Un séjour clos appartient au mois de sa date de sortie, heure de Paris (D8).",
     ]
-    overridden = [indicator for indicator, unit in entity.policies.unit_override.items()
-                  if unit is CountingUnit.PATIENTS]
+    overridden = [
+        indicator for indicator, unit in entity.policies.unit_override.items() if unit is CountingUnit.PATIENTS
+    ]
     if overridden:
-        lines.append(f"- Sur justification de l'établissement, l'unité de compte est le patient pour : "
-                     f"{', '.join(sorted(overridden))} (D12).")
+        lines.append(
+            f"- Sur justification de l'établissement, l'unité de compte est le patient pour : "
+            f"{', '.join(sorted(overridden))} (D12)."
+        )
     return "\n".join(lines)
 
 
 def calculation_details_fr(entity: LegalEntity, month: Period, referential_version: str) -> str:
     """Per entity and month: the policies in force, then each indicator's methodology."""
     policies = entity.policies
-    mes = ("exact : statut du profil Mon espace santé par patient, statut inconnu compté comme profil "
-           "existant (D9)" if policies.mes_mode is MesMode.EXACT else
-           "pondéré : dénominateur multiplié par le taux de profils de la phase, arrondi à l'inférieur (D9)")
+    mes = (
+        "exact : statut du profil Mon espace santé par patient, statut inconnu compté comme profil existant (D9)"
+        if policies.mes_mode is MesMode.EXACT
+        else "pondéré : dénominateur multiplié par le taux de profils de la phase, arrondi à l'inférieur (D9)"
+    )
     header = [
         f"Détails sur les modalités de calcul — {entity.name} (FINESS juridique {entity.finess_ej}), "
         f"mois {month.label}, référentiel de cibles {referential_version}.",

@@ -32,8 +32,10 @@ def tally_qualified_ins(data: EntityMonth) -> Tally:
         if state.doubtful or state.fictitious:
             tally.exclude(Exclusion.DOUBTFUL_OR_FICTITIOUS_IDENTITY, strata[patient])
         else:
-            tally.judge(None if state.identity_status is IdentityStatus.QUAL else Exclusion.IDENTITY_NOT_QUALIFIED,
-                        strata[patient])
+            tally.judge(
+                None if state.identity_status is IdentityStatus.QUAL else Exclusion.IDENTITY_NOT_QUALIFIED,
+                strata[patient],
+            )
     return tally
 
 
@@ -99,8 +101,14 @@ def _messages_of_month(messages: tuple[Message, ...], month: Period, channel: Ch
 
 
 def _eligible_pathway_patients(data: EntityMonth) -> set[str]:
-    eligible = {encounter.patient for encounter in data.encounters
-                if encounter.eligible_pathway and overlaps(encounter, data.month)}
-    eligible.update(consultation.patient for consultation in data.consultations
-                    if consultation.eligible_pathway and occurs_in(consultation, data.month))
+    eligible = {
+        encounter.patient
+        for encounter in data.encounters
+        if encounter.eligible_pathway and overlaps(encounter, data.month)
+    }
+    eligible.update(
+        consultation.patient
+        for consultation in data.consultations
+        if consultation.eligible_pathway and occurs_in(consultation, data.month)
+    )
     return eligible

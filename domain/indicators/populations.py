@@ -29,8 +29,9 @@ def active_file(encounters: Iterable[Encounter], consultations: Iterable[Consult
     return patients
 
 
-def contact_strata(encounters: Iterable[Encounter], consultations: Iterable[Consultation],
-                   month: Period) -> dict[str, set[Stratum]]:
+def contact_strata(
+    encounters: Iterable[Encounter], consultations: Iterable[Consultation], month: Period
+) -> dict[str, set[Stratum]]:
     """Every site and care unit where each active-file patient had contact in the month (D17)."""
     strata: dict[str, set[Stratum]] = defaultdict(set)
     for encounter in encounters:

@@ -77,10 +77,11 @@ class JudgingContext:
 
 def compute_month(data: EntityMonth, referential: TargetReferential) -> tuple[IndicatorResult, ...]:
     """The reference computation: counts with the domain's own code, then judges."""
-    context = JudgingContext(data.entity, data.month, data.as_of, _prescription_produced(data),
-                             data.mss_equipment_rate)
-    return tuple(judge_indicator(context, definition, referential, count_indicator(data, definition.id))
-                 for definition in CATALOGUE.values())
+    context = JudgingContext(data.entity, data.month, data.as_of, _prescription_produced(data), data.mss_equipment_rate)
+    return tuple(
+        judge_indicator(context, definition, referential, count_indicator(data, definition.id))
+        for definition in CATALOGUE.values()
+    )
 
 
 def count_indicator(data: EntityMonth, indicator_id: str) -> Counting:
@@ -90,33 +91,55 @@ def count_indicator(data: EntityMonth, indicator_id: str) -> Counting:
 
 def count_strata(data: EntityMonth, dimension: Dimension) -> StrataCountings:
     """The reference counting of the nine indicators in each stratum of `dimension` (D17)."""
-    return {definition.id: _TALLIES[definition.id](data, definition).stratified(dimension)
-            for definition in CATALOGUE.values()}
+    return {
+        definition.id: _TALLIES[definition.id](data, definition).stratified(dimension)
+        for definition in CATALOGUE.values()
+    }
 
 
-def judge_month(entity: LegalEntity, month: Period, as_of: datetime, referential: TargetReferential,
-                counted: MonthCounting, mss_equipment_rate: Decimal | None = None) -> tuple[IndicatorResult, ...]:
+def judge_month(
+    entity: LegalEntity,
+    month: Period,
+    as_of: datetime,
+    referential: TargetReferential,
+    counted: MonthCounting,
+    mss_equipment_rate: Decimal | None = None,
+) -> tuple[IndicatorResult, ...]:
     """The nine results of stored or fresh countings, judged against `referential`; the imported
     MSSanté equipment rate of the entity's area weights P1.O7 when its policy asks for it."""
     context = JudgingContext(entity, month, as_of, counted.prescription_produced, mss_equipment_rate)
-    return tuple(judge_indicator(context, definition, referential, counted.countings[definition.id])
-                 for definition in CATALOGUE.values())
+    return tuple(
+        judge_indicator(context, definition, referential, counted.countings[definition.id])
+        for definition in CATALOGUE.values()
+    )
 
 
-def judge_strata(entity: LegalEntity, month: Period, as_of: datetime, referential: TargetReferential,
-                 counted: MonthCounting, strata: StrataCountings,
-                 mss_equipment_rate: Decimal | None = None) -> dict[str | None, tuple[IndicatorResult, ...]]:
+def judge_strata(
+    entity: LegalEntity,
+    month: Period,
+    as_of: datetime,
+    referential: TargetReferential,
+    counted: MonthCounting,
+    strata: StrataCountings,
+    mss_equipment_rate: Decimal | None = None,
+) -> dict[str | None, tuple[IndicatorResult, ...]]:
     """Each stratum's countings judged as the entity's are (applicability, weighting, target), in
     the catalogue's order; `counted` is the entity's month, whose facts decide applicability."""
     context = JudgingContext(entity, month, as_of, counted.prescription_produced, mss_equipment_rate)
     keys = {key for by_stratum in strata.values() for key in by_stratum}
-    return {key: tuple(judge_indicator(context, definition, referential, strata[definition.id][key])
-                       for definition in CATALOGUE.values() if key in strata.get(definition.id, {}))
-            for key in keys}
+    return {
+        key: tuple(
+            judge_indicator(context, definition, referential, strata[definition.id][key])
+            for definition in CATALOGUE.values()
+            if key in strata.get(definition.id, {})
+        )
+        for key in keys
+    }
 
 
-def judge_indicator(context: JudgingContext, definition: IndicatorDefinition, referential: TargetReferential,
-                    counting: Counting) -> IndicatorResult:
+def judge_indicator(
+    context: JudgingContext, definition: IndicatorDefinition, referential: TargetReferential, counting: Counting
+) -> IndicatorResult:
     """Applicability, weighting, target and status of one counting (§6, D10, D11, D13, D14, D18)."""
     entity = context.entity
     target, tier = target_for(referential, definition.id, entity.sunes_achieved)
@@ -124,19 +147,32 @@ def judge_indicator(context: JudgingContext, definition: IndicatorDefinition, re
     weighting, denominator = _weighted(context, definition, referential, counting.denominator)
     status = Status.NOT_APPLICABLE if reason else judge(counting.numerator, denominator, target)
     return IndicatorResult(
-        indicator_id=definition.id, candidate=definition.id in entity.candidate_indicators,
-        applicable=reason is None, not_applicable_reason=reason, unit=counting.unit,
-        numerator=counting.numerator, denominator=denominator, raw_denominator=counting.denominator,
-        weighting=weighting, rate=None if reason else display_rate(counting.numerator, denominator),
-        target=target, tier=tier, referential_version=referential.version, status=status, as_of=context.as_of,
-        stay_policy_version=STAY_POLICY_VERSION, explanation=counting.explanation,
+        indicator_id=definition.id,
+        candidate=definition.id in entity.candidate_indicators,
+        applicable=reason is None,
+        not_applicable_reason=reason,
+        unit=counting.unit,
+        numerator=counting.numerator,
+        denominator=denominator,
+        raw_denominator=counting.denominator,
+        weighting=weighting,
+        rate=None if reason else display_rate(counting.numerator, denominator),
+        target=target,
+        tier=tier,
+        referential_version=referential.version,
+        status=status,
+        as_of=context.as_of,
+        stay_policy_version=STAY_POLICY_VERSION,
+        explanation=counting.explanation,
     )
 
 
 def _prescription_produced(data: EntityMonth) -> bool:
     codes = CATALOGUE["P1.O2.ODS"].type_codes
-    return any(document.type_code in codes and data.month.starts_at <= document.produced_at < data.month.ends_at
-               for document in data.documents)
+    return any(
+        document.type_code in codes and data.month.starts_at <= document.produced_at < data.month.ends_at
+        for document in data.documents
+    )
 
 
 def _not_applicable_reason(context: JudgingContext, definition: IndicatorDefinition) -> str | None:
@@ -150,8 +186,9 @@ def _not_applicable_reason(context: JudgingContext, definition: IndicatorDefinit
     return None
 
 
-def _weighted(context: JudgingContext, definition: IndicatorDefinition, referential: TargetReferential,
-              raw: int) -> tuple[str | None, int]:
+def _weighted(
+    context: JudgingContext, definition: IndicatorDefinition, referential: TargetReferential, raw: int
+) -> tuple[str | None, int]:
     policies = context.entity.policies
     if definition.type_codes and policies.mes_mode is MesMode.WEIGHTED:  # the DMP indicators (§4)
         return f"MES profile rate {referential.weighting_rate}", weighted_denominator(raw, referential.weighting_rate)

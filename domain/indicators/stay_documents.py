@@ -28,7 +28,8 @@ def documents_by_stay(stays: Iterable[Stay], documents: Iterable[Document]) -> d
         if document.stay_group_id in by_group:
             owners.add(by_group[document.stay_group_id])
         owners.update(
-            stay.stay_id for stay in series.get(document.patient, ())
+            stay.stay_id
+            for stay in series.get(document.patient, ())
             if stay.exit is not None and stay.entry <= document.produced_at < stay.exit
         )
         for owner in owners:

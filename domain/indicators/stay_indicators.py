@@ -18,8 +18,10 @@ from domain.records import Document
 from domain.referential import CountingUnit, MesMode
 from domain.stays import Rejection, Stay, build_stays
 
-_REJECTIONS = {Rejection.HAD_SHORTER_THAN_8_DAYS: Exclusion.HAD_SHORTER_THAN_8_DAYS,
-               Rejection.HAD_MINOR: Exclusion.HAD_MINOR}
+_REJECTIONS = {
+    Rejection.HAD_SHORTER_THAN_8_DAYS: Exclusion.HAD_SHORTER_THAN_8_DAYS,
+    Rejection.HAD_MINOR: Exclusion.HAD_MINOR,
+}
 
 
 def tally_stay_indicator(data: EntityMonth, definition: IndicatorDefinition) -> Tally:
@@ -51,8 +53,14 @@ def tally_stay_indicator(data: EntityMonth, definition: IndicatorDefinition) -> 
     policies = data.entity.policies
 
     def failure(linked: list[Document]) -> Exclusion | None:
-        return group_failure(linked, definition, measured_month=data.month, as_of=data.as_of,
-                             grace_months=policies.feeding_grace_months, require_datamatrix=policies.require_datamatrix)
+        return group_failure(
+            linked,
+            definition,
+            measured_month=data.month,
+            as_of=data.as_of,
+            grace_months=policies.feeding_grace_months,
+            require_datamatrix=policies.require_datamatrix,
+        )
 
     for linked in groups.values():
         tally.judge(failure(linked))

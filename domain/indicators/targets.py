@@ -80,11 +80,13 @@ _PHASE_1 = TargetReferential(
     },
 )
 _SUMMARY = _PHASE_1.with_targets(
-    "HOPEN2-P1-SUMMARY", "HOP'EN2 phase 1, tableau récapitulatif du guide (cibles MSSanté relevées)",
+    "HOPEN2-P1-SUMMARY",
+    "HOP'EN2 phase 1, tableau récapitulatif du guide (cibles MSSanté relevées)",
     {"P1.O7": TierTargets(70, 50), "P1.O8": TierTargets(70, 50)},
 )
 _WEBINAR = _PHASE_1.with_targets(
-    "HOPEN2-P1-WEBINAR", "HOP'EN2 phase 1, webinaire SESAN 2025 (ordonnances de sortie : 55 hors SUN-ES)",
+    "HOPEN2-P1-WEBINAR",
+    "HOP'EN2 phase 1, webinaire SESAN 2025 (ordonnances de sortie : 55 hors SUN-ES)",
     {"P1.O2.ODS": TierTargets(65, 55)},
 )
 
@@ -102,8 +104,7 @@ def target_referential(version: str = DEFAULT_REFERENTIAL) -> TargetReferential:
         raise InvalidInput(f"unknown target referential '{version}' (known: {known})") from None
 
 
-def target_for(referential: TargetReferential, indicator_id: str, sunes_achieved: frozenset[str]
-               ) -> tuple[int, Tier]:
+def target_for(referential: TargetReferential, indicator_id: str, sunes_achieved: frozenset[str]) -> tuple[int, Tier]:
     """The entity's target for one indicator: the higher tier only when it reached *that
     indicator's* SUN-ES analogue (D18)."""
     if indicator_id not in CATALOGUE:

@@ -44,20 +44,28 @@ def _fields(*specs: tuple[str, FieldKind, bool]) -> tuple[CanonicalField, ...]:
     return tuple(CanonicalField(name, kind, required) for name, kind, required in specs)
 
 
-_FINESS = (("finess", FieldKind.FINESS, True), ("finess_kind", FieldKind.FINESS_KIND, True),
-           ("period", FieldKind.PERIOD, True))
+_FINESS = (
+    ("finess", FieldKind.FINESS, True),
+    ("finess_kind", FieldKind.FINESS_KIND, True),
+    ("period", FieldKind.PERIOD, True),
+)
 _AREA = (("area", FieldKind.AREA, True), ("period", FieldKind.PERIOD, True), ("rate", FieldKind.RATE, True))
 
 CANONICAL_FIELDS: Mapping[NationalDataset, tuple[CanonicalField, ...]] = {
-    NationalDataset.DMP_FEEDS: _fields(*_FINESS, ("type_code", FieldKind.CODE, True),
-                                       ("documents", FieldKind.COUNT, True),
-                                       ("documents_ins_qualified", FieldKind.COUNT, False),
-                                       ("lots", FieldKind.COUNT, False)),
+    NationalDataset.DMP_FEEDS: _fields(
+        *_FINESS,
+        ("type_code", FieldKind.CODE, True),
+        ("documents", FieldKind.COUNT, True),
+        ("documents_ins_qualified", FieldKind.COUNT, False),
+        ("lots", FieldKind.COUNT, False),
+    ),
     NationalDataset.INSI_CALLS: _fields(*_FINESS, ("calls", FieldKind.COUNT, True)),
-    NationalDataset.MSS_PRO: _fields(*_FINESS, ("messages", FieldKind.COUNT, True),
-                                     ("messages_with_documents", FieldKind.COUNT, True)),
-    NationalDataset.MSS_CITIZEN: _fields(*_FINESS, ("patients_messaged", FieldKind.COUNT, True),
-                                         ("messages", FieldKind.COUNT, True)),
+    NationalDataset.MSS_PRO: _fields(
+        *_FINESS, ("messages", FieldKind.COUNT, True), ("messages_with_documents", FieldKind.COUNT, True)
+    ),
+    NationalDataset.MSS_CITIZEN: _fields(
+        *_FINESS, ("patients_messaged", FieldKind.COUNT, True), ("messages", FieldKind.COUNT, True)
+    ),
     NationalDataset.MSS_EQUIPMENT: _fields(*_AREA),
     NationalDataset.MES_PROFILE_RATE: _fields(*_AREA),
 }

@@ -24,8 +24,9 @@ class MemberFigures:
     local: LocalDocumentFacts
 
 
-def reconcile_ght(members: Sequence[Mapping[str, MemberFigures]],
-                  tolerances: Mapping[str, Decimal]) -> tuple[ReconciliationLine, ...]:
+def reconcile_ght(
+    members: Sequence[Mapping[str, MemberFigures]], tolerances: Mapping[str, Decimal]
+) -> tuple[ReconciliationLine, ...]:
     """By indicator, in the catalogue's order. The national count sums the members that have one
     (national_missing when none has); unmatched national rows are the month's, the same for every
     member, so they are counted once."""
@@ -34,11 +35,22 @@ def reconcile_ght(members: Sequence[Mapping[str, MemberFigures]],
         figures = [member[indicator_id] for member in members if indicator_id in member]
         counts = [figure.national.count for figure in figures if figure.national.count is not None]
         lots = [figure.national.lots for figure in figures if figure.national.lots is not None]
-        national = NationalFigure(sum(counts) if counts else None, sum(lots) if lots else None,
-                                  max((figure.national.unmatched_rows for figure in figures), default=0))
-        local = LocalDocumentFacts(*(sum(getattr(figure.local, fact.name) for figure in figures)
-                                     for fact in fields(LocalDocumentFacts)))
-        lines.append(reconcile(check, sum(figure.numerator for figure in figures),
-                               sum(figure.denominator for figure in figures), national, local,
-                               tolerances[indicator_id]))
+        national = NationalFigure(
+            sum(counts) if counts else None,
+            sum(lots) if lots else None,
+            max((figure.national.unmatched_rows for figure in figures), default=0),
+        )
+        local = LocalDocumentFacts(
+            *(sum(getattr(figure.local, fact.name) for figure in figures) for fact in fields(LocalDocumentFacts))
+        )
+        lines.append(
+            reconcile(
+                check,
+                sum(figure.numerator for figure in figures),
+                sum(figure.denominator for figure in figures),
+                national,
+                local,
+                tolerances[indicator_id],
+            )
+        )
     return tuple(lines)

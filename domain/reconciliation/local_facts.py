@@ -21,12 +21,25 @@ def local_document_facts(data: EntityMonth, indicator_id: str) -> LocalDocumentF
     definition = CATALOGUE[indicator_id]
     policies = data.entity.policies
     deadline = feeding_deadline(data.month, policies.feeding_grace_months)
-    documents = [document for document in deduplicated(data.documents)
-                 if document.type_code in definition.type_codes
-                 and data.month.starts_at <= document.produced_at < data.month.ends_at]
-    eligible = sum(1 for document in documents if first_failed_rule(
-        document, definition, measured_month=data.month, as_of=data.as_of,
-        grace_months=policies.feeding_grace_months, require_datamatrix=policies.require_datamatrix) is None)
+    documents = [
+        document
+        for document in deduplicated(data.documents)
+        if document.type_code in definition.type_codes
+        and data.month.starts_at <= document.produced_at < data.month.ends_at
+    ]
+    eligible = sum(
+        1
+        for document in documents
+        if first_failed_rule(
+            document,
+            definition,
+            measured_month=data.month,
+            as_of=data.as_of,
+            grace_months=policies.feeding_grace_months,
+            require_datamatrix=policies.require_datamatrix,
+        )
+        is None
+    )
     accepted = [document for document in documents if _accepted_by(document, data.as_of)]
     return LocalDocumentFacts(
         eligible_sent=eligible,
@@ -38,5 +51,8 @@ def local_document_facts(data: EntityMonth, indicator_id: str) -> LocalDocumentF
 
 def _accepted_by(document: Document, as_of: datetime) -> bool:
     """Accepted by the DMP at or before the as-of instant (D1)."""
-    return (document.dmp_status is DmpStatus.ACCEPTED and document.dmp_sent_at is not None
-            and paris_instant(document.dmp_sent_at) <= paris_instant(as_of))
+    return (
+        document.dmp_status is DmpStatus.ACCEPTED
+        and document.dmp_sent_at is not None
+        and paris_instant(document.dmp_sent_at) <= paris_instant(as_of)
+    )

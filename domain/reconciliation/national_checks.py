@@ -31,14 +31,22 @@ class NationalCheck:
 
 
 def _dmp(indicator_id: str) -> NationalCheck:
-    return NationalCheck(indicator_id, NationalDataset.DMP_FEEDS, "documents_ins_qualified", "documents",
-                         CATALOGUE[indicator_id].type_codes)
+    return NationalCheck(
+        indicator_id,
+        NationalDataset.DMP_FEEDS,
+        "documents_ins_qualified",
+        "documents",
+        CATALOGUE[indicator_id].type_codes,
+    )
 
 
-NATIONAL_CHECKS: Mapping[str, NationalCheck] = {check.indicator_id: check for check in (
-    NationalCheck("P1.O1", NationalDataset.INSI_CALLS, "calls"),
-    *(_dmp(indicator_id) for indicator_id in ("P1.O2.LDL", "P1.O2.ODS", "P1.O3", "P1.O4", "P1.O5", "P1.O6")),
-    NationalCheck("P1.O7", NationalDataset.MSS_PRO, "messages_with_documents"),
-    NationalCheck("P1.O8", NationalDataset.MSS_CITIZEN, "patients_messaged"),
-)}
+NATIONAL_CHECKS: Mapping[str, NationalCheck] = {
+    check.indicator_id: check
+    for check in (
+        NationalCheck("P1.O1", NationalDataset.INSI_CALLS, "calls"),
+        *(_dmp(indicator_id) for indicator_id in ("P1.O2.LDL", "P1.O2.ODS", "P1.O3", "P1.O4", "P1.O5", "P1.O6")),
+        NationalCheck("P1.O7", NationalDataset.MSS_PRO, "messages_with_documents"),
+        NationalCheck("P1.O8", NationalDataset.MSS_CITIZEN, "patients_messaged"),
+    )
+}
 """Every indicator has a national check, in the catalogue's order."""

@@ -65,15 +65,25 @@ class ReconciliationLine:
     causes: tuple[tuple[LikelyCause, int], ...]
 
 
-def reconcile(check: NationalCheck, numerator: int, denominator: int, national: NationalFigure,
-              local: LocalDocumentFacts, tolerance_points: Decimal = DEFAULT_TOLERANCE_POINTS) -> ReconciliationLine:
+def reconcile(
+    check: NationalCheck,
+    numerator: int,
+    denominator: int,
+    national: NationalFigure,
+    local: LocalDocumentFacts,
+    tolerance_points: Decimal = DEFAULT_TOLERANCE_POINTS,
+) -> ReconciliationLine:
     """`denominator` is the result's own (weighted when the entity's policy weights it), so that the
     local rate is the rate the result reports."""
     count = national.count
     comparable = count is not None and denominator > 0
     return ReconciliationLine(
-        indicator_id=check.indicator_id, local_numerator=numerator, local_denominator=denominator,
-        local_rate=display_rate(numerator, denominator), national_count=count, national_lots=national.lots,
+        indicator_id=check.indicator_id,
+        local_numerator=numerator,
+        local_denominator=denominator,
+        local_rate=display_rate(numerator, denominator),
+        national_count=count,
+        national_lots=national.lots,
         national_rate=display_rate(count, denominator) if comparable and count is not None else None,
         gap_points=_points(count - numerator, denominator) if comparable and count is not None else None,
         relative_gap=_relative(count - numerator, numerator) if count is not None else None,
@@ -95,16 +105,20 @@ def _status(count: int | None, numerator: int, denominator: int, tolerance: Deci
     return ReconciliationStatus.NATIONAL_HIGHER if count > numerator else ReconciliationStatus.LOCAL_HIGHER
 
 
-def _causes(check: NationalCheck, numerator: int, national: NationalFigure,
-            local: LocalDocumentFacts) -> tuple[tuple[LikelyCause, int], ...]:
+def _causes(
+    check: NationalCheck, numerator: int, national: NationalFigure, local: LocalDocumentFacts
+) -> tuple[tuple[LikelyCause, int], ...]:
     """Every cause the data shows, with its count, in a fixed order; none with a count of 0."""
     causes: list[tuple[LikelyCause, int]] = []
     if check.per_document_type:
         causes.append((LikelyCause.SEVERAL_DOCUMENTS_PER_UNIT, max(local.eligible_sent - numerator, 0)))
         if national.lots is not None and national.lots != numerator:
             causes.append((LikelyCause.PRESCRIPTION_LOTS, national.lots))
-        causes += [(LikelyCause.LATE_SENDING, local.late), (LikelyCause.DMP_REJECTIONS, local.rejected),
-                   (LikelyCause.WITHOUT_QUALIFIED_INS, local.sent_without_qualified_ins)]
+        causes += [
+            (LikelyCause.LATE_SENDING, local.late),
+            (LikelyCause.DMP_REJECTIONS, local.rejected),
+            (LikelyCause.WITHOUT_QUALIFIED_INS, local.sent_without_qualified_ins),
+        ]
     causes.append((LikelyCause.UNMATCHED_NATIONAL_ROWS, national.unmatched_rows))
     if check.indicator_id == "P1.O1" and national.count is not None:
         causes.append((LikelyCause.INSI_CALLS_NOT_PER_PATIENT, national.count))

@@ -151,9 +151,7 @@ _ENCOUNTERS = RecordKindSpec(
         FieldSpec("eligible_pathway", FieldType.TEXT),
         FieldSpec("unit", FieldType.TEXT),
     ),
-    required_when=(
-        RequiredWhen("age_at_admission", "activity", ("HAD",), "required for HAD encounters"),
-    ),
+    required_when=(RequiredWhen("age_at_admission", "activity", ("HAD",), "required for HAD encounters"),),
     not_before=(NotBefore("discharged_at", "admitted_at"),),
 )
 
@@ -198,8 +196,9 @@ _DOCUMENTS = RecordKindSpec(
         FieldSpec("unit", FieldType.TEXT),
     ),
     required_when=(
-        RequiredWhen("dmp_sent_at", "dmp_status", ("PENDING", "ACCEPTED", "REJECTED"),
-                     "required when dmp_status is not NOT_SENT"),
+        RequiredWhen(
+            "dmp_sent_at", "dmp_status", ("PENDING", "ACCEPTED", "REJECTED"), "required when dmp_status is not NOT_SENT"
+        ),
     ),
     not_before=(NotBefore("dmp_sent_at", "produced_at"),),
     links=(
@@ -223,9 +222,7 @@ _MESSAGES = RecordKindSpec(
         FieldSpec("has_cda_xdm", FieldType.BOOL),
         FieldSpec("attachment_ins_qualified", FieldType.BOOL),
     ),
-    required_when=(
-        RequiredWhen("to_health_correspondent", "channel", ("PRO",), "required for PRO messages"),
-    ),
+    required_when=(RequiredWhen("to_health_correspondent", "channel", ("PRO",), "required for PRO messages"),),
 )
 
 RECORD_KINDS: dict[RecordKind, RecordKindSpec] = {

@@ -45,14 +45,17 @@ class TransitionRule:
 
 _SUPPORT = frozenset({Role.GHT_SUPPORT, Role.ADMIN})
 RULES: dict[Transition, TransitionRule] = {
-    Transition.SUBMIT: TransitionRule(frozenset({MonthState.DRAFT}), MonthState.SUBMITTED,
-                                      frozenset({Role.MEMBER, Role.GHT_SUPPORT, Role.ADMIN})),
+    Transition.SUBMIT: TransitionRule(
+        frozenset({MonthState.DRAFT}), MonthState.SUBMITTED, frozenset({Role.MEMBER, Role.GHT_SUPPORT, Role.ADMIN})
+    ),
     Transition.VALIDATE: TransitionRule(frozenset({MonthState.SUBMITTED}), MonthState.VALIDATED, _SUPPORT),
     Transition.LOCK: TransitionRule(frozenset({MonthState.VALIDATED}), MonthState.LOCKED, _SUPPORT),
-    Transition.RETURN: TransitionRule(frozenset({MonthState.SUBMITTED, MonthState.VALIDATED}), MonthState.DRAFT,
-                                      _SUPPORT, needs_reason=True),
-    Transition.REOPEN: TransitionRule(frozenset({MonthState.LOCKED}), MonthState.DRAFT, frozenset({Role.ADMIN}),
-                                      needs_reason=True),
+    Transition.RETURN: TransitionRule(
+        frozenset({MonthState.SUBMITTED, MonthState.VALIDATED}), MonthState.DRAFT, _SUPPORT, needs_reason=True
+    ),
+    Transition.REOPEN: TransitionRule(
+        frozenset({MonthState.LOCKED}), MonthState.DRAFT, frozenset({Role.ADMIN}), needs_reason=True
+    ),
 }
 
 
@@ -85,8 +88,13 @@ def next_state(current: MonthState, transition: Transition, role: Role, reason: 
 
 
 def _past(transition: Transition) -> str:
-    return {Transition.SUBMIT: "submitted", Transition.VALIDATE: "validated", Transition.LOCK: "locked",
-            Transition.RETURN: "returned to draft", Transition.REOPEN: "reopened"}[transition]
+    return {
+        Transition.SUBMIT: "submitted",
+        Transition.VALIDATE: "validated",
+        Transition.LOCK: "locked",
+        Transition.RETURN: "returned to draft",
+        Transition.REOPEN: "reopened",
+    }[transition]
 
 
 class MonthClosed(Conflict):

@@ -47,8 +47,12 @@ class ApiKeyController(Controller):
             secret=issued.secret,
         )
 
-    @get("/", operation_id="listApiKeys", summary="List API keys (never their secrets)",
-         responses=RESTRICTED_READ_PROBLEMS)
+    @get(
+        "/",
+        operation_id="listApiKeys",
+        summary="List API keys (never their secrets)",
+        responses=RESTRICTED_READ_PROBLEMS,
+    )
     async def listing(
         self, principal: NamedDependency[Principal], api_keys: NamedDependency[PgApiKeyStore]
     ) -> list[ApiKeyView]:

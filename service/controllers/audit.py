@@ -33,18 +33,38 @@ class AuditController(Controller):
     path = "/api/v1/audit"
     tags = ["audit"]  # noqa: RUF012
 
-    @get(operation_id="listAuditEvents", responses=RESTRICTED_READ_PROBLEMS,
-         summary="Audit events, most recent first (auditors' reads, changes, exports)")
+    @get(
+        operation_id="listAuditEvents",
+        responses=RESTRICTED_READ_PROBLEMS,
+        summary="Audit events, most recent first (auditors' reads, changes, exports)",
+    )
     async def events(
-        self, principal: NamedDependency[Principal], unit_of_work: NamedDependency[AsyncConnection],
-        actor: str | None = None, role: str | None = None, since: datetime | None = None,
-        before_id: Annotated[int | None, QueryParameter(ge=1, le=BIGINT_MAX,
-                                                        description="page: events older than this id")] = None,
+        self,
+        principal: NamedDependency[Principal],
+        unit_of_work: NamedDependency[AsyncConnection],
+        actor: str | None = None,
+        role: str | None = None,
+        since: datetime | None = None,
+        before_id: Annotated[
+            int | None, QueryParameter(ge=1, le=BIGINT_MAX, description="page: events older than this id")
+        ] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
     ) -> list[AuditEventView]:
         authorise_action(principal, Action.ADMINISTER)
         found = await audit_events(unit_of_work, actor=actor, role=role, since=since, before_id=before_id, limit=limit)
-        return [AuditEventView(id=event.id or 0, at=event.at, actor=event.actor, role=event.role, action=event.action,
-                               method=event.method, path=event.path, query=event.query, status=event.status,
-                               previous_hash=event.previous_hash, hash=event.hash)
-                for event in found]
+        return [
+            AuditEventView(
+                id=event.id or 0,
+                at=event.at,
+                actor=event.actor,
+                role=event.role,
+                action=event.action,
+                method=event.method,
+                path=event.path,
+                query=event.query,
+                status=event.status,
+                previous_hash=event.previous_hash,
+                hash=event.hash,
+            )
+            for event in found
+        ]

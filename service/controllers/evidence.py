@@ -32,8 +32,12 @@ from service.scope import entity_in_scope
 
 EVIDENCE_PROBLEMS = problem_responses(400, 401, 403, 404, 422, 429, 503)
 _UNDECLARED = "the legal entity was not declared for this month at this instant"
-_UNIT_KINDS: dict[Unit, UnitKind] = {Unit.STAY: "stay", Unit.CONSULTATION: "consultation", Unit.DOCUMENT: "report",
-                                     Unit.PATIENT: "patient"}
+_UNIT_KINDS: dict[Unit, UnitKind] = {
+    Unit.STAY: "stay",
+    Unit.CONSULTATION: "consultation",
+    Unit.DOCUMENT: "report",
+    Unit.PATIENT: "patient",
+}
 Format = Annotated[ExportFormat, QueryParameter(name="format", description="xlsx (default) or csv")]
 Size = Annotated[int, QueryParameter(ge=1, le=1000, description="how many units to draw (1 to 1000)")]
 Seed = Annotated[int, QueryParameter(description="the same seed draws the same units")]
@@ -55,18 +59,30 @@ class EvidenceController(Controller):
     path = "/api/v1/legal-entities/{finess_ej:str}/periods/{period:str}"
     tags = ["evidence"]  # noqa: RUF012
 
-    @get("/evidence", operation_id="getEntityMonthEvidence", responses=EVIDENCE_PROBLEMS, media_type=XLSX_MEDIA_TYPE,
-         operation_class=_MatrixOperation,
-         summary="The response matrix of the entity and month, as an XLSX workbook or a CSV file")
+    @get(
+        "/evidence",
+        operation_id="getEntityMonthEvidence",
+        responses=EVIDENCE_PROBLEMS,
+        media_type=XLSX_MEDIA_TYPE,
+        operation_class=_MatrixOperation,
+        summary="The response matrix of the entity and month, as an XLSX workbook or a CSV file",
+    )
     async def response_matrix(
-        self, finess_ej: FromPath[str], period: FromPath[str], principal: NamedDependency[Principal],
-        referential: NamedDependency[PgReferentialStore], unit_of_work: NamedDependency[AsyncConnection],
-        runtime: NamedDependency[Runtime], as_of: AsOf = None, target_version: TargetVersion = DEFAULT_REFERENTIAL,
+        self,
+        finess_ej: FromPath[str],
+        period: FromPath[str],
+        principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore],
+        unit_of_work: NamedDependency[AsyncConnection],
+        runtime: NamedDependency[Runtime],
+        as_of: AsOf = None,
+        target_version: TargetVersion = DEFAULT_REFERENTIAL,
         export_format: Format = ExportFormat.XLSX,
     ) -> Response[bytes]:
         await _evidence_scope(referential, principal, finess_ej)
-        reading = IndicatorReading(unit_of_work, referential, target_referential(target_version),
-                                   as_of or runtime.clock())
+        reading = IndicatorReading(
+            unit_of_work, referential, target_referential(target_version), as_of or runtime.clock()
+        )
         read = await reading.month(finess_ej, Period.parse(period))
         if read is None:
             raise NotFound(_UNDECLARED)
@@ -77,16 +93,26 @@ class EvidenceController(Controller):
         else:
             details = calculation_details_fr(read.entity, read.month, reading.targets.version)
             content, media_type = response_matrix_xlsx(rows, details, stay_notion_fr(read.entity)), XLSX_MEDIA_TYPE
-        return Response(content, media_type=media_type,
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(
+            content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        )
 
-    @get("/evidence/texts", operation_id="getEntityMonthEvidenceTexts", responses=EVIDENCE_PROBLEMS,
-         media_type=_TEXT,
-         summary="The calculation details and the justification of the stay notion, as text")
+    @get(
+        "/evidence/texts",
+        operation_id="getEntityMonthEvidenceTexts",
+        responses=EVIDENCE_PROBLEMS,
+        media_type=_TEXT,
+        summary="The calculation details and the justification of the stay notion, as text",
+    )
     async def texts(
-        self, finess_ej: FromPath[str], period: FromPath[str], principal: NamedDependency[Principal],
-        referential: NamedDependency[PgReferentialStore], runtime: NamedDependency[Runtime],
-        as_of: AsOf = None, target_version: TargetVersion = DEFAULT_REFERENTIAL,
+        self,
+        finess_ej: FromPath[str],
+        period: FromPath[str],
+        principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore],
+        runtime: NamedDependency[Runtime],
+        as_of: AsOf = None,
+        target_version: TargetVersion = DEFAULT_REFERENTIAL,
     ) -> Response[str]:
         await _evidence_scope(referential, principal, finess_ej)
         targets = target_referential(target_version)
@@ -95,14 +121,25 @@ class EvidenceController(Controller):
         body = calculation_details_fr(entity, month, targets.version) + "\n\n" + stay_notion_fr(entity) + "\n"
         return Response(body, media_type=_TEXT)
 
-    @get("/samples/{indicator_id:str}", operation_id="getEntityMonthIndicatorSample", responses=EVIDENCE_PROBLEMS,
-         summary="A reproducible random sample of the pseudonymised units on the numerator or denominator side")
+    @get(
+        "/samples/{indicator_id:str}",
+        operation_id="getEntityMonthIndicatorSample",
+        responses=EVIDENCE_PROBLEMS,
+        summary="A reproducible random sample of the pseudonymised units on the numerator or denominator side",
+    )
     async def sample(
-        self, finess_ej: FromPath[str], period: FromPath[str], indicator_id: FromPath[str],
-        principal: NamedDependency[Principal], referential: NamedDependency[PgReferentialStore],
-        unit_of_work: NamedDependency[AsyncConnection], runtime: NamedDependency[Runtime],
+        self,
+        finess_ej: FromPath[str],
+        period: FromPath[str],
+        indicator_id: FromPath[str],
+        principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore],
+        unit_of_work: NamedDependency[AsyncConnection],
+        runtime: NamedDependency[Runtime],
         side: Annotated[SampleSide, QueryParameter(description="numerator or denominator")],
-        size: Size = 20, seed: Seed = 0, as_of: AsOf = None,
+        size: Size = 20,
+        seed: Seed = 0,
+        as_of: AsOf = None,
     ) -> IndicatorSampleView:
         await _evidence_scope(referential, principal, finess_ej)
         month = Period.parse(period)
@@ -113,9 +150,18 @@ class EvidenceController(Controller):
         entity = await _entity_for(referential, finess_ej, month, instant)
         raw = (await unit_of_work.get_raw_connection()).driver_connection
         drawn = await PgIndicatorEngine(raw).sample(entity, month, instant, definition, side, size, seed)  # type: ignore[arg-type]
-        return IndicatorSampleView(finess_ej=finess_ej, period=month.label, as_of=instant, indicator_id=indicator_id,
-                                   unit=_UNIT_KINDS[drawn.unit], side=side, seed=seed, size=size,
-                                   population=drawn.population, items=_items(drawn))
+        return IndicatorSampleView(
+            finess_ej=finess_ej,
+            period=month.label,
+            as_of=instant,
+            indicator_id=indicator_id,
+            unit=_UNIT_KINDS[drawn.unit],
+            side=side,
+            seed=seed,
+            size=size,
+            population=drawn.population,
+            items=_items(drawn),
+        )
 
 
 async def _evidence_scope(referential: PgReferentialStore, principal: Principal, finess_ej: str) -> None:
@@ -127,6 +173,12 @@ async def _evidence_scope(referential: PgReferentialStore, principal: Principal,
 
 def _items(drawn: UnitSample) -> list[SampledUnitView]:
     kind = _UNIT_KINDS[drawn.unit]
-    return [SampledUnitView(unit=kind, unit_id=unit.unit_id, patient_pseudonym=unit.patient_pseudonym,
-                            outcome="counted" if unit.failure is None else unit.failure.value)
-            for unit in drawn.units]
+    return [
+        SampledUnitView(
+            unit=kind,
+            unit_id=unit.unit_id,
+            patient_pseudonym=unit.patient_pseudonym,
+            outcome="counted" if unit.failure is None else unit.failure.value,
+        )
+        for unit in drawn.units
+    ]

@@ -1,6 +1,5 @@
 """The GHT view: every member against its targets, and the GHT's status per indicator (D13)."""
 
-
 from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -24,12 +23,22 @@ class GhtIndicatorController(Controller):
     path = "/api/v1/ghts/{ght_id:str}/periods/{period:str}"
     tags = ["indicators"]  # noqa: RUF012
 
-    @get("/indicators", operation_id="getGhtMonthIndicators", responses=WRITE_PROBLEMS,
-         summary="Members x indicators of the month, and whether the GHT satisfies each indicator")
+    @get(
+        "/indicators",
+        operation_id="getGhtMonthIndicators",
+        responses=WRITE_PROBLEMS,
+        summary="Members x indicators of the month, and whether the GHT satisfies each indicator",
+    )
     async def results(
-        self, ght_id: FromPath[str], period: FromPath[str], principal: NamedDependency[Principal],
-        referential: NamedDependency[PgReferentialStore], unit_of_work: NamedDependency[AsyncConnection],
-        runtime: NamedDependency[Runtime], as_of: AsOf = None, target_version: TargetVersion = DEFAULT_REFERENTIAL,
+        self,
+        ght_id: FromPath[str],
+        period: FromPath[str],
+        principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore],
+        unit_of_work: NamedDependency[AsyncConnection],
+        runtime: NamedDependency[Runtime],
+        as_of: AsOf = None,
+        target_version: TargetVersion = DEFAULT_REFERENTIAL,
     ) -> GhtMonthResultsView:
         await ght_in_scope(referential, principal, ght_id, Action.READ)
         if principal.role is Role.MEMBER:
@@ -40,17 +49,29 @@ class GhtIndicatorController(Controller):
         members, by_member = [], {}
         for read in await reading.ght_month(ght_id, month):
             by_member[read.entity.finess_ej] = read.results
-            members.append(MemberResultsView(finess_ej=read.entity.finess_ej, name=read.entity.name,
-                                             counted_as_of=read.counted_as_of,
-                                             results=[result_view(result) for result in read.results]))
+            members.append(
+                MemberResultsView(
+                    finess_ej=read.entity.finess_ej,
+                    name=read.entity.name,
+                    counted_as_of=read.counted_as_of,
+                    results=[result_view(result) for result in read.results],
+                )
+            )
         return GhtMonthResultsView(
-            ght_id=ght_id, period=month.label, as_of=reading.as_of, referential_version=targets.version,
+            ght_id=ght_id,
+            period=month.label,
+            as_of=reading.as_of,
+            referential_version=targets.version,
             members=members,
-            ght=[GhtIndicatorView(indicator_id=item.indicator_id, status=item.status.value,
-                                  blocking_members=list(item.blocking_members),
-                                  consolidated_numerator=item.consolidated_numerator,
-                                  consolidated_denominator=item.consolidated_denominator,
-                                  consolidated_rate=None if item.consolidated_rate is None
-                                  else float(item.consolidated_rate))
-                 for item in ght_indicators(by_member)],
+            ght=[
+                GhtIndicatorView(
+                    indicator_id=item.indicator_id,
+                    status=item.status.value,
+                    blocking_members=list(item.blocking_members),
+                    consolidated_numerator=item.consolidated_numerator,
+                    consolidated_denominator=item.consolidated_denominator,
+                    consolidated_rate=None if item.consolidated_rate is None else float(item.consolidated_rate),
+                )
+                for item in ght_indicators(by_member)
+            ],
         )

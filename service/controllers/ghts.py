@@ -39,7 +39,8 @@ class GhtController(Controller):
             await ght_in_scope(referential, principal, ght_id, Action.MANAGE_REFERENTIAL)
         valid_from = data.valid_from or runtime.clock().astimezone(PARIS).date()
         saved = await referential.put_ght(
-            Ght(ght_id, data.name, data.region, data.support_finess_ej, valid_from, runtime.clock()))
+            Ght(ght_id, data.name, data.region, data.support_finess_ej, valid_from, runtime.clock())
+        )
         return ght_view(saved)
 
     @get("/{ght_id:str}", operation_id="getGht", summary="Read a GHT", responses=READ_PROBLEMS)

@@ -19,8 +19,12 @@ class HealthController(Controller):
     async def health(self) -> dict[str, str]:
         return {"status": "ok"}
 
-    @get("/ready", operation_id="ready", summary="Readiness: database reachable and migrations current",
-         responses=problem_responses(503))
+    @get(
+        "/ready",
+        operation_id="ready",
+        summary="Readiness: database reachable and migrations current",
+        responses=problem_responses(503),
+    )
     async def ready(self, runtime: NamedDependency[Runtime]) -> Response[dict[str, Any]]:
         try:
             async with runtime.engine.connect() as connection:

@@ -27,15 +27,22 @@ class IndicatorTrendController(Controller):
     path = "/api/v1/legal-entities/{finess_ej:str}/indicators"
     tags = ["indicators"]  # noqa: RUF012
 
-    @get(operation_id="getEntityIndicatorTrend", responses=READ_PROBLEMS,
-         summary=f"The nine indicators month by month (at most {MAX_TREND_MONTHS} months), with flow breaks")
+    @get(
+        operation_id="getEntityIndicatorTrend",
+        responses=READ_PROBLEMS,
+        summary=f"The nine indicators month by month (at most {MAX_TREND_MONTHS} months), with flow breaks",
+    )
     async def trend(
-        self, finess_ej: FromPath[str], principal: NamedDependency[Principal],
-        referential: NamedDependency[PgReferentialStore], unit_of_work: NamedDependency[AsyncConnection],
+        self,
+        finess_ej: FromPath[str],
+        principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore],
+        unit_of_work: NamedDependency[AsyncConnection],
         runtime: NamedDependency[Runtime],
         first: Annotated[str, QueryParameter(query="from", description="first month, YYYY-MM")],
         last: Annotated[str, QueryParameter(query="to", description="last month, YYYY-MM")],
-        as_of: AsOf = None, target_version: TargetVersion = DEFAULT_REFERENTIAL,
+        as_of: AsOf = None,
+        target_version: TargetVersion = DEFAULT_REFERENTIAL,
     ) -> EntityTrendView:
         await entity_in_scope(referential, principal, finess_ej, Action.READ)
         targets = target_referential(target_version)
@@ -51,12 +58,26 @@ class IndicatorTrendController(Controller):
         for index, read in enumerate(reads):
             if read.month < first_month:
                 continue
-            before = [previous for previous in reads[:index]
-                      if previous.month >= read.month.shifted(-thresholds.previous_months)]
+            before = [
+                previous
+                for previous in reads[:index]
+                if previous.month >= read.month.shifted(-thresholds.previous_months)
+            ]
             warnings = await reading.warnings(read, before, thresholds)
-            months.append(TrendMonthView(period=read.month.label, counted_as_of=read.counted_as_of,
-                                         results=[result_view(result) for result in read.results],
-                                         warnings=[warning_view(warning) for warning in warnings]))
-        return EntityTrendView(finess_ej=finess_ej, first_period=first_month.label, last_period=last_month.label,
-                               as_of=reading.as_of, referential_version=targets.version,
-                               stay_policy_version=STAY_POLICY_VERSION, months=months)
+            months.append(
+                TrendMonthView(
+                    period=read.month.label,
+                    counted_as_of=read.counted_as_of,
+                    results=[result_view(result) for result in read.results],
+                    warnings=[warning_view(warning) for warning in warnings],
+                )
+            )
+        return EntityTrendView(
+            finess_ej=finess_ej,
+            first_period=first_month.label,
+            last_period=last_month.label,
+            as_of=reading.as_of,
+            referential_version=targets.version,
+            stay_policy_version=STAY_POLICY_VERSION,
+            months=months,
+        )

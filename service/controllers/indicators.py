@@ -42,54 +42,99 @@ class IndicatorController(Controller):
     path = "/api/v1/legal-entities/{finess_ej:str}/periods/{period:str}"
     tags = ["indicators"]  # noqa: RUF012
 
-    @get("/indicators", operation_id="getEntityMonthIndicators", responses=READ_PROBLEMS,
-         summary="The nine indicators of the entity and month, with their explanation and warnings")
+    @get(
+        "/indicators",
+        operation_id="getEntityMonthIndicators",
+        responses=READ_PROBLEMS,
+        summary="The nine indicators of the entity and month, with their explanation and warnings",
+    )
     async def results(
-        self, finess_ej: FromPath[str], period: FromPath[str], principal: NamedDependency[Principal],
-        referential: NamedDependency[PgReferentialStore], unit_of_work: NamedDependency[AsyncConnection],
-        runtime: NamedDependency[Runtime], as_of: AsOf = None, target_version: TargetVersion = DEFAULT_REFERENTIAL,
+        self,
+        finess_ej: FromPath[str],
+        period: FromPath[str],
+        principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore],
+        unit_of_work: NamedDependency[AsyncConnection],
+        runtime: NamedDependency[Runtime],
+        as_of: AsOf = None,
+        target_version: TargetVersion = DEFAULT_REFERENTIAL,
     ) -> EntityMonthResultsView:
-        reading, read = await _read_month(referential, principal, unit_of_work, finess_ej, period,
-                                          as_of or runtime.clock(), target_version)
+        reading, read = await _read_month(
+            referential, principal, unit_of_work, finess_ej, period, as_of or runtime.clock(), target_version
+        )
         month, targets = read.month, reading.targets
         thresholds = runtime.settings.flow_break_thresholds
         before = await reading.months(finess_ej, month.shifted(-thresholds.previous_months), month.shifted(-1))
         warnings = await reading.warnings(read, before, thresholds)
         return EntityMonthResultsView(
-            finess_ej=finess_ej, period=month.label, as_of=reading.as_of, counted_as_of=read.counted_as_of,
-            referential_version=targets.version, stay_policy_version=STAY_POLICY_VERSION,
+            finess_ej=finess_ej,
+            period=month.label,
+            as_of=reading.as_of,
+            counted_as_of=read.counted_as_of,
+            referential_version=targets.version,
+            stay_policy_version=STAY_POLICY_VERSION,
             results=[result_view(result) for result in read.results],
             warnings=[warning_view(warning) for warning in warnings],
         )
 
-    @get("/indicators/strata", operation_id="getEntityMonthIndicatorStrata", responses=READ_PROBLEMS,
-         summary="The indicators of the entity and month by site or by care unit (D17), to find where feeding broke")
+    @get(
+        "/indicators/strata",
+        operation_id="getEntityMonthIndicatorStrata",
+        responses=READ_PROBLEMS,
+        summary="The indicators of the entity and month by site or by care unit (D17), to find where feeding broke",
+    )
     async def strata(
-        self, finess_ej: FromPath[str], period: FromPath[str], principal: NamedDependency[Principal],
-        referential: NamedDependency[PgReferentialStore], unit_of_work: NamedDependency[AsyncConnection],
-        runtime: NamedDependency[Runtime], by: Annotated[Dimension, QueryParameter(description="site or unit")],
-        as_of: AsOf = None, target_version: TargetVersion = DEFAULT_REFERENTIAL,
+        self,
+        finess_ej: FromPath[str],
+        period: FromPath[str],
+        principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore],
+        unit_of_work: NamedDependency[AsyncConnection],
+        runtime: NamedDependency[Runtime],
+        by: Annotated[Dimension, QueryParameter(description="site or unit")],
+        as_of: AsOf = None,
+        target_version: TargetVersion = DEFAULT_REFERENTIAL,
     ) -> EntityMonthStrataView:
-        reading, read = await _read_month(referential, principal, unit_of_work, finess_ej, period,
-                                          as_of or runtime.clock(), target_version)
+        reading, read = await _read_month(
+            referential, principal, unit_of_work, finess_ej, period, as_of or runtime.clock(), target_version
+        )
         month, targets = read.month, reading.targets
         strata = await reading.strata(read, by)
         sites = await referential.sites_of(finess_ej, month.last_day, reading.as_of) if by is Dimension.SITE else []
         names = {site.finess_et: site.name for site in sites}
         return EntityMonthStrataView(
-            finess_ej=finess_ej, period=month.label, as_of=reading.as_of, by=by, referential_version=targets.version,
+            finess_ej=finess_ej,
+            period=month.label,
+            as_of=reading.as_of,
+            by=by,
+            referential_version=targets.version,
             stay_policy_version=STAY_POLICY_VERSION,
-            strata=[StratumView(key=key, name=names.get(key) if key else None,
-                                results=[result_view(result) for result in strata[key]])
-                    for key in sorted(strata, key=lambda key: (key is None, key or ""))],
+            strata=[
+                StratumView(
+                    key=key,
+                    name=names.get(key) if key else None,
+                    results=[result_view(result) for result in strata[key]],
+                )
+                for key in sorted(strata, key=lambda key: (key is None, key or ""))
+            ],
         )
 
-    @get("/methodology", operation_id="getEntityMonthMethodology", responses=READ_PROBLEMS, media_type="text/plain",
-         summary="Calculation details and the justification of the stay notion, as the ARS asks for them")
+    @get(
+        "/methodology",
+        operation_id="getEntityMonthMethodology",
+        responses=READ_PROBLEMS,
+        media_type="text/plain",
+        summary="Calculation details and the justification of the stay notion, as the ARS asks for them",
+    )
     async def methodology(
-        self, finess_ej: FromPath[str], period: FromPath[str], principal: NamedDependency[Principal],
-        referential: NamedDependency[PgReferentialStore], runtime: NamedDependency[Runtime],
-        as_of: AsOf = None, target_version: TargetVersion = DEFAULT_REFERENTIAL,
+        self,
+        finess_ej: FromPath[str],
+        period: FromPath[str],
+        principal: NamedDependency[Principal],
+        referential: NamedDependency[PgReferentialStore],
+        runtime: NamedDependency[Runtime],
+        as_of: AsOf = None,
+        target_version: TargetVersion = DEFAULT_REFERENTIAL,
     ) -> Response[str]:
         await entity_in_scope(referential, principal, finess_ej, Action.READ)
         targets = target_referential(target_version)
@@ -99,9 +144,15 @@ class IndicatorController(Controller):
         return Response(body, media_type="text/plain")  # the framework appends "; charset=utf-8"
 
 
-async def _read_month(referential: PgReferentialStore, principal: Principal, unit_of_work: AsyncConnection,
-                      finess_ej: str, period: str, as_of: datetime,
-                      target_version: str) -> tuple[IndicatorReading, MonthResults]:
+async def _read_month(
+    referential: PgReferentialStore,
+    principal: Principal,
+    unit_of_work: AsyncConnection,
+    finess_ej: str,
+    period: str,
+    as_of: datetime,
+    target_version: str,
+) -> tuple[IndicatorReading, MonthResults]:
     """The entity-month's judged results, once the principal may read the entity (404 otherwise)."""
     await entity_in_scope(referential, principal, finess_ej, Action.READ)
     reading = IndicatorReading(unit_of_work, referential, target_referential(target_version), as_of)
@@ -121,17 +172,28 @@ async def _entity_for(referential: PgReferentialStore, finess_ej: str, month: Pe
 
 def result_view(result: IndicatorResult) -> IndicatorResultView:
     return IndicatorResultView(
-        indicator_id=result.indicator_id, label_fr=CATALOGUE[result.indicator_id].label_fr,
-        candidate=result.candidate, applicable=result.applicable,
-        not_applicable_reason=result.not_applicable_reason, unit=result.unit, numerator=result.numerator,
-        denominator=result.denominator, raw_denominator=result.raw_denominator, weighting=result.weighting,
-        rate=None if result.rate is None else float(result.rate), target=result.target, tier=result.tier,
+        indicator_id=result.indicator_id,
+        label_fr=CATALOGUE[result.indicator_id].label_fr,
+        candidate=result.candidate,
+        applicable=result.applicable,
+        not_applicable_reason=result.not_applicable_reason,
+        unit=result.unit,
+        numerator=result.numerator,
+        denominator=result.denominator,
+        raw_denominator=result.raw_denominator,
+        weighting=result.weighting,
+        rate=None if result.rate is None else float(result.rate),
+        target=result.target,
+        tier=result.tier,
         status=result.status,
-        explanation=[ExplanationView(exclusion=exclusion, label_fr=exclusion.label_fr, count=count)
-                     for exclusion, count in result.explanation],
+        explanation=[
+            ExplanationView(exclusion=exclusion, label_fr=exclusion.label_fr, count=count)
+            for exclusion, count in result.explanation
+        ],
     )
 
 
 def warning_view(warning: DataWarning) -> DataWarningView:
-    return DataWarningView(code=warning.code.value, detail=warning.detail, indicator_id=warning.indicator_id,
-                           count=warning.count)
+    return DataWarningView(
+        code=warning.code.value, detail=warning.detail, indicator_id=warning.indicator_id, count=warning.count
+    )

@@ -49,7 +49,8 @@ class LegalEntityController(Controller):
         await ght_in_scope(referential, principal, data.ght_id, Action.MANAGE_REFERENTIAL)
         valid_from = data.valid_from or runtime.clock().astimezone(PARIS).date()
         entity = await referential.put_legal_entity(
-            replace(_entity(finess_ej, data, valid_from), recorded_at=runtime.clock()))
+            replace(_entity(finess_ej, data, valid_from), recorded_at=runtime.clock())
+        )
         return entity_view(entity)
 
     @get(

@@ -31,28 +31,52 @@ class NationalStatisticsController(Controller):
     path = "/api/v1/national"
     tags = ["national statistics"]  # noqa: RUF012
 
-    @put("/mappings/{name:str}", operation_id="putNationalMapping", responses=WRITE_PROBLEMS,
-         summary="Record a named column mapping from a producer's headers to a dataset's canonical fields")
-    async def put_mapping(self, name: FromPath[str], data: JSONBody[MappingBody], principal: NamedDependency[Principal],
-                          national: NamedDependency[PgNationalStatistics]) -> MappingView:
+    @put(
+        "/mappings/{name:str}",
+        operation_id="putNationalMapping",
+        responses=WRITE_PROBLEMS,
+        summary="Record a named column mapping from a producer's headers to a dataset's canonical fields",
+    )
+    async def put_mapping(
+        self,
+        name: FromPath[str],
+        data: JSONBody[MappingBody],
+        principal: NamedDependency[Principal],
+        national: NamedDependency[PgNationalStatistics],
+    ) -> MappingView:
         authorise_action(principal, Action.ADMINISTER)
         mapping = _mapping(name, data)
         return _mapping_view(await national.put_mapping(mapping, principal.key_id))
 
-    @get("/mappings", operation_id="listNationalMappings", responses=RESTRICTED_READ_PROBLEMS,
-         summary="The named column mappings, each in its latest version")
-    async def list_mappings(self, principal: NamedDependency[Principal],
-                            national: NamedDependency[PgNationalStatistics]) -> list[MappingView]:
+    @get(
+        "/mappings",
+        operation_id="listNationalMappings",
+        responses=RESTRICTED_READ_PROBLEMS,
+        summary="The named column mappings, each in its latest version",
+    )
+    async def list_mappings(
+        self, principal: NamedDependency[Principal], national: NamedDependency[PgNationalStatistics]
+    ) -> list[MappingView]:
         authorise_action(principal, Action.ADMINISTER)
         return [_mapping_view(mapping) for mapping in await national.mappings()]
 
-    @post("/{dataset:str}", operation_id="importNationalFile", request_max_body_size=None, responses=IMPORT_PROBLEMS,
-          summary="Import a national statistics file (CSV or XLSX), read through a named mapping or the "
-                  "canonical layout; every issue is listed and nothing is kept of a refused file")
-    async def import_file(self, dataset: FromPath[str], request: Request[Any, Any, Any],
-                          principal: NamedDependency[Principal], national: NamedDependency[PgNationalStatistics],
-                          runtime: NamedDependency[Runtime], mapping: FromQuery[str | None] = None,
-                          ) -> NationalImportView:
+    @post(
+        "/{dataset:str}",
+        operation_id="importNationalFile",
+        request_max_body_size=None,
+        responses=IMPORT_PROBLEMS,
+        summary="Import a national statistics file (CSV or XLSX), read through a named mapping or the "
+        "canonical layout; every issue is listed and nothing is kept of a refused file",
+    )
+    async def import_file(
+        self,
+        dataset: FromPath[str],
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        national: NamedDependency[PgNationalStatistics],
+        runtime: NamedDependency[Runtime],
+        mapping: FromQuery[str | None] = None,
+    ) -> NationalImportView:
         authorise_action(principal, Action.ADMINISTER)
         chosen = path_member(NationalDataset, dataset, "national dataset")
         column_mapping = await _chosen_mapping(national, chosen, mapping)
@@ -61,17 +85,34 @@ class NationalStatisticsController(Controller):
         content = await _content(body, limit)
         reading = await asyncio.to_thread(read_national_file, content, body.filename, body.media_type, column_mapping)
         if reading.issues:
-            listed = reading.issues[:runtime.settings.max_listed_errors]
-            raise FileRefused(f"{len(reading.issues)} issue(s) found; nothing of the file was kept",
-                              IssueReport(tuple(listed), len(reading.issues)))
-        summary = await national.record_import(chosen, hashlib.sha256(content).hexdigest(), body.filename,
-                                               column_mapping, reading.rows, principal.key_id, runtime.clock())
+            listed = reading.issues[: runtime.settings.max_listed_errors]
+            raise FileRefused(
+                f"{len(reading.issues)} issue(s) found; nothing of the file was kept",
+                IssueReport(tuple(listed), len(reading.issues)),
+            )
+        summary = await national.record_import(
+            chosen,
+            hashlib.sha256(content).hexdigest(),
+            body.filename,
+            column_mapping,
+            reading.rows,
+            principal.key_id,
+            runtime.clock(),
+        )
         return _import_view(summary)
 
-    @get("/{dataset:str}/imports", operation_id="listNationalImports", responses=RESTRICTED_READ_PROBLEMS,
-         summary="Every version imported of a dataset, with its periods and its unmatched FINESS")
-    async def list_imports(self, dataset: FromPath[str], principal: NamedDependency[Principal],
-                           national: NamedDependency[PgNationalStatistics]) -> list[NationalImportView]:
+    @get(
+        "/{dataset:str}/imports",
+        operation_id="listNationalImports",
+        responses=RESTRICTED_READ_PROBLEMS,
+        summary="Every version imported of a dataset, with its periods and its unmatched FINESS",
+    )
+    async def list_imports(
+        self,
+        dataset: FromPath[str],
+        principal: NamedDependency[Principal],
+        national: NamedDependency[PgNationalStatistics],
+    ) -> list[NationalImportView]:
         authorise_action(principal, Action.ADMINISTER)
         imports = await national.imports(path_member(NationalDataset, dataset, "national dataset"))
         return [_import_view(summary) for summary in imports]
@@ -82,8 +123,9 @@ def _mapping(name: str, data: MappingBody) -> ColumnMapping:
     known = {field.name for field in CANONICAL_FIELDS[dataset]}
     unknown = sorted(set(data.headers) - known)
     if unknown:
-        raise InvalidInput(f"not fields of {dataset.value}: {', '.join(unknown)} "
-                           f"(its fields: {', '.join(sorted(known))})")
+        raise InvalidInput(
+            f"not fields of {dataset.value}: {', '.join(unknown)} (its fields: {', '.join(sorted(known))})"
+        )
     headers = {field: header.strip() for field, header in data.headers.items()}
     if not all(headers.values()):
         raise InvalidInput("a mapped header may not be empty")
@@ -121,10 +163,20 @@ def _mapping_view(mapping: ColumnMapping) -> MappingView:
 
 def _import_view(summary: NationalImportSummary) -> NationalImportView:
     return NationalImportView(
-        import_id=summary.import_id, dataset=summary.dataset.value, version=summary.version, created=summary.created,
-        content_sha256=summary.content_sha256, file_name=summary.file_name, mapping=summary.mapping_name,
-        row_count=summary.row_count, periods=list(summary.periods), imported_by=summary.imported_by,
-        imported_at=summary.imported_at, unmatched_rows=summary.unmatched_rows,
-        unmatched=[UnmatchedFinessView(finess=item.finess, finess_kind=item.finess_kind.value, rows=item.rows)
-                   for item in summary.unmatched],
+        import_id=summary.import_id,
+        dataset=summary.dataset.value,
+        version=summary.version,
+        created=summary.created,
+        content_sha256=summary.content_sha256,
+        file_name=summary.file_name,
+        mapping=summary.mapping_name,
+        row_count=summary.row_count,
+        periods=list(summary.periods),
+        imported_by=summary.imported_by,
+        imported_at=summary.imported_at,
+        unmatched_rows=summary.unmatched_rows,
+        unmatched=[
+            UnmatchedFinessView(finess=item.finess, finess_kind=item.finess_kind.value, rows=item.rows)
+            for item in summary.unmatched
+        ],
     )

@@ -51,7 +51,8 @@ class SiteController(Controller):
         await entity_in_scope(referential, principal, data.finess_ej, Action.MANAGE_REFERENTIAL)
         valid_from = data.valid_from or runtime.clock().astimezone(PARIS).date()
         site = await referential.put_site(
-            Site(finess_et, data.finess_ej, data.name, valid_from, data.active, runtime.clock()))
+            Site(finess_et, data.finess_ej, data.name, valid_from, data.active, runtime.clock())
+        )
         return site_view(site)
 
     @get("/sites/{finess_et:str}", operation_id="getSite", summary="Read a site", responses=READ_PROBLEMS)
@@ -83,9 +84,7 @@ class SiteController(Controller):
     ) -> FinessImportView:
         authorise_action(principal, Action.MANAGE_REFERENTIAL)
         body = await uploaded_body(request, runtime.settings.max_upload_bytes)
-        spooled = await spool_upload(
-            body.chunks, runtime.settings.spool_dir, runtime.settings.max_upload_bytes
-        )
+        spooled = await spool_upload(body.chunks, runtime.settings.spool_dir, runtime.settings.max_upload_bytes)
         try:
             entities = await _manageable_entities(referential, principal)
             sites, issues, of_unknown = await asyncio.to_thread(_sites_of, spooled.path, entities)

@@ -37,8 +37,9 @@ class ProblemView(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
     return {
-        status: ResponseSpec(ProblemView, description=_DESCRIPTIONS[status], media_type=PROBLEM_JSON,
-                             generate_examples=False)
+        status: ResponseSpec(
+            ProblemView, description=_DESCRIPTIONS[status], media_type=PROBLEM_JSON, generate_examples=False
+        )
         for status in statuses
     }
 

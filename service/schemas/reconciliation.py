@@ -6,8 +6,15 @@ from typing import Literal
 import msgspec
 
 Status = Literal["consistent", "local_higher", "national_higher", "national_missing", "not_comparable"]
-Cause = Literal["several_documents_per_unit", "prescription_lots", "late_sending", "dmp_rejections",
-                "without_qualified_ins", "unmatched_national_rows", "insi_calls_not_per_patient"]
+Cause = Literal[
+    "several_documents_per_unit",
+    "prescription_lots",
+    "late_sending",
+    "dmp_rejections",
+    "without_qualified_ins",
+    "unmatched_national_rows",
+    "insi_calls_not_per_patient",
+]
 
 
 class LikelyCauseView(msgspec.Struct, kw_only=True):

@@ -107,10 +107,20 @@ TARGET_SERVER_RSS_MB = 1024.0
 SAMPLE_SECONDS = 0.1
 GB = 1024 * MB
 
-TOTALS = {RecordKind.PATIENTS: 600_000, RecordKind.ENCOUNTERS: 1_000_000, RecordKind.CONSULTATIONS: 500_000,
-          RecordKind.DOCUMENTS: 3_000_000, RecordKind.MESSAGES: 1_000_000}
-LOAD_ORDER = (RecordKind.PATIENTS, RecordKind.ENCOUNTERS, RecordKind.CONSULTATIONS, RecordKind.DOCUMENTS,
-              RecordKind.MESSAGES)  # documents' links are checked against the encounters and consultations
+TOTALS = {
+    RecordKind.PATIENTS: 600_000,
+    RecordKind.ENCOUNTERS: 1_000_000,
+    RecordKind.CONSULTATIONS: 500_000,
+    RecordKind.DOCUMENTS: 3_000_000,
+    RecordKind.MESSAGES: 1_000_000,
+}
+LOAD_ORDER = (
+    RecordKind.PATIENTS,
+    RecordKind.ENCOUNTERS,
+    RecordKind.CONSULTATIONS,
+    RecordKind.DOCUMENTS,
+    RecordKind.MESSAGES,
+)  # documents' links are checked against the encounters and consultations
 SHARES = (0.22, 0.17, 0.13, 0.11, 0.09, 0.08, 0.07, 0.055, 0.045, 0.03)  # of every volume, member by member
 DEPARTMENTS = ("93", "93", "75", "92", "94", "77", "95", "91", "78", "60")
 TABLES = ("submission", *(record_table_name(kind) for kind in RecordKind))
@@ -143,9 +153,16 @@ def bench_members(seed: int) -> tuple[Member, ...]:
     for index, (share, department) in enumerate(zip(SHARES, DEPARTMENTS, strict=True)):
         finess_ej = draw_finess(rng, department, taken)
         sites = tuple(draw_finess(rng, department, taken) for _ in range(1 + index % 3))
-        entity = LegalEntity(finess_ej, f"CH Bench {index + 1}", GHT_ID, department, SINCE,
-                             Capabilities(True, True, True, True, is_had=index == 9), _policies(index),
-                             recorded_at=RECORDED)
+        entity = LegalEntity(
+            finess_ej,
+            f"CH Bench {index + 1}",
+            GHT_ID,
+            department,
+            SINCE,
+            Capabilities(True, True, True, True, is_had=index == 9),
+            _policies(index),
+            recorded_at=RECORDED,
+        )
         members.append(Member(entity, sites, share))
     return tuple(members)
 
@@ -155,13 +172,15 @@ async def record_referential(url: str, members: Sequence[Member]) -> None:
     try:
         async with engine.begin() as connection:
             referential = PgReferentialStore(connection)
-            await referential.put_ght(Ght(GHT_ID, "GHT benchmark (10 members)", "11", members[0].entity.finess_ej,
-                                          SINCE, RECORDED))
+            await referential.put_ght(
+                Ght(GHT_ID, "GHT benchmark (10 members)", "11", members[0].entity.finess_ej, SINCE, RECORDED)
+            )
             for member in members:
                 await referential.put_legal_entity(member.entity)
                 for number, finess_et in enumerate(member.sites):
-                    await referential.put_site(Site(finess_et, member.entity.finess_ej, f"Site {number + 1}", SINCE,
-                                                    recorded_at=RECORDED))
+                    await referential.put_site(
+                        Site(finess_et, member.entity.finess_ej, f"Site {number + 1}", SINCE, recorded_at=RECORDED)
+                    )
     finally:
         await engine.dispose()
 
@@ -176,25 +195,38 @@ _DAYS = [(datetime.fromtimestamp(_BASE, UTC) + timedelta(days=n)).strftime("%Y-%
 COLUMNS = {
     RecordKind.PATIENTS: "patient_id,ins,identity_status,identity_doubtful,identity_fictitious,mes_status",
     RecordKind.ENCOUNTERS: "encounter_id,patient_id,finess_et,activity,kind,admitted_at,discharged_at,stay_group_id,"
-                           "age_at_admission,surgical_act,eligible_pathway,unit",
+    "age_at_admission,surgical_act,eligible_pathway,unit",
     RecordKind.CONSULTATIONS: "consultation_id,patient_id,finess_et,occurred_at,ace_billed,eligible_pathway",
     RecordKind.DOCUMENTS: "document_id,version,report_id,patient_id,encounter_id,consultation_id,stay_group_id,"
-                          "type_code,produced_at,format,ins_qualified,datamatrix,dmp_status,dmp_sent_at,dmp_lot_id,"
-                          "subcontracted,no_transmission,discipline,modality,unit",
+    "type_code,produced_at,format,ins_qualified,datamatrix,dmp_status,dmp_sent_at,dmp_lot_id,"
+    "subcontracted,no_transmission,discipline,modality,unit",
     RecordKind.MESSAGES: "message_id,patient_id,channel,sent_at,sender_finess,to_health_correspondent,has_cda_xdm,"
-                         "attachment_ins_qualified",
+    "attachment_ins_qualified",
 }
 # (activity, kind, share of a member's encounters); the last one takes the rounding remainder.
 ENCOUNTER_MIX = (
-    ("MCO", "HOSPITALISATION", 0.30), ("SMR", "HOSPITALISATION", 0.05), ("PSY", "HOSPITALISATION", 0.03),
-    ("PSY", "VENUE", 0.05), ("HAD", "HOSPITALISATION", 0.02), ("MCO", "VENUE", 0.04), ("MCO", "SEANCE", 0.02),
-    ("RADIOTHERAPIE", "SEANCE", 0.07), ("CHIMIOTHERAPIE", "SEANCE", 0.07), ("DIALYSE", "SEANCE", 0.10),
+    ("MCO", "HOSPITALISATION", 0.30),
+    ("SMR", "HOSPITALISATION", 0.05),
+    ("PSY", "HOSPITALISATION", 0.03),
+    ("PSY", "VENUE", 0.05),
+    ("HAD", "HOSPITALISATION", 0.02),
+    ("MCO", "VENUE", 0.04),
+    ("MCO", "SEANCE", 0.02),
+    ("RADIOTHERAPIE", "SEANCE", 0.07),
+    ("CHIMIOTHERAPIE", "SEANCE", 0.07),
+    ("DIALYSE", "SEANCE", 0.10),
     ("URGENCES", "PASSAGE", 0.25),
 )
 MEAN_STAY_DAYS = {"MCO": 4.0, "SMR": 21.0, "PSY": 24.0, "HAD": 20.0}
 SERIES_MONTHS = {"RADIOTHERAPIE": 3, "CHIMIOTHERAPIE": 3, "DIALYSE": 4}
 LETTER, PRESCRIPTION, OPERATIVE, CONSULTATION_REPORT, LAB, IMAGING = (
-    "11490-0", "57833-6", "34874-8", "11488-4", "11502-2", "18748-4")
+    "11490-0",
+    "57833-6",
+    "34874-8",
+    "11488-4",
+    "11502-2",
+    "18748-4",
+)
 FORMATS = ("CDA_R2_N1", "PDF", "SCAN", "OTHER", "CDA_R2_N3")
 FORMAT_WEIGHTS = (74, 10, 8, 4, 4)
 DMP_STATUSES = ("ACCEPTED", "NOT_SENT", "PENDING", "REJECTED")
@@ -280,9 +312,13 @@ class MemberMonth:
 
     def write(self) -> dict[RecordKind, int]:
         self._folder.mkdir(parents=True, exist_ok=True)
-        return {RecordKind.PATIENTS: self._patients(), RecordKind.ENCOUNTERS: self._encounters(),
-                RecordKind.CONSULTATIONS: self._consultations(), RecordKind.DOCUMENTS: self._documents(),
-                RecordKind.MESSAGES: self._messages()}
+        return {
+            RecordKind.PATIENTS: self._patients(),
+            RecordKind.ENCOUNTERS: self._encounters(),
+            RecordKind.CONSULTATIONS: self._consultations(),
+            RecordKind.DOCUMENTS: self._documents(),
+            RecordKind.MESSAGES: self._messages(),
+        }
 
     def path(self, kind: RecordKind) -> Path:
         return self._folder / f"{kind.value}.csv"
@@ -305,11 +341,15 @@ class MemberMonth:
         for patient, status in enumerate(statuses):
             ins = ""
             if status == "QUAL" and rng.random() < 0.2:
-                body = f"{rng.choice('12')}{rng.randrange(30, 99)}{rng.randrange(1, 13):02d}" \
-                       f"{self._member.entity.department}{rng.randrange(1, 990):03d}{rng.randrange(1, 999):03d}"
+                body = (
+                    f"{rng.choice('12')}{rng.randrange(30, 99)}{rng.randrange(1, 13):02d}"
+                    f"{self._member.entity.department}{rng.randrange(1, 990):03d}{rng.randrange(1, 999):03d}"
+                )
                 ins = f"{body}{nir_key(body):02d}"
-            out.add(f"{self._ipp(patient)},{ins},{status},{_bool(rng.random() < 0.02)},"
-                    f"{_bool(rng.random() < 0.005) if rng.random() < 0.5 else ''},{mes[patient]}\n")
+            out.add(
+                f"{self._ipp(patient)},{ins},{status},{_bool(rng.random() < 0.02)},"
+                f"{_bool(rng.random() < 0.005) if rng.random() < 0.5 else ''},{mes[patient]}\n"
+            )
         out.close()
         return out.rows
 
@@ -334,17 +374,29 @@ class MemberMonth:
         out.close()
         return out.rows
 
-    def _encounter(self, out: _Csv, patient: int, activity: str, kind: str, admitted: int, discharged: int | None,
-                   group: str = "", surgical: bool = False, age: int | None = None) -> str:
+    def _encounter(
+        self,
+        out: _Csv,
+        patient: int,
+        activity: str,
+        kind: str,
+        admitted: int,
+        discharged: int | None,
+        group: str = "",
+        surgical: bool = False,
+        age: int | None = None,
+    ) -> str:
         rng = self._rng
         encounter_id = f"E{out.rows:08d}"
         self._links.encounter_patients.append(patient)
         if age is None and rng.random() < 0.8:
             age = rng.randrange(0, 95)
         pathway = rng.choice(PATHWAYS) if rng.random() < 0.3 else ""
-        out.add(f"{encounter_id},{self._ipp(patient)},{self._site()},{activity},{kind},{iso(admitted)},"
-                f"{'' if discharged is None else iso(discharged)},{group},{'' if age is None else age},"
-                f"{_bool(surgical)},{pathway},{rng.choice(UNITS)}\n")
+        out.add(
+            f"{encounter_id},{self._ipp(patient)},{self._site()},{activity},{kind},{iso(admitted)},"
+            f"{'' if discharged is None else iso(discharged)},{group},{'' if age is None else age},"
+            f"{_bool(surgical)},{pathway},{rng.choice(UNITS)}\n"
+        )
         return encounter_id
 
     def _hospitalisation(self, out: _Csv, activity: str) -> None:
@@ -358,8 +410,9 @@ class MemberMonth:
         surgical = rng.random() < (0.35 if activity == "MCO" else 0.03)
         age = (rng.randrange(0, 18) if rng.random() < 0.08 else rng.randrange(18, 99)) if activity == "HAD" else None
         patient = rng.randrange(self._pool)
-        encounter_id = self._encounter(out, patient, activity, "HOSPITALISATION", admitted, discharged,
-                                       surgical=surgical, age=age)
+        encounter_id = self._encounter(
+            out, patient, activity, "HOSPITALISATION", admitted, discharged, surgical=surgical, age=age
+        )
         stay = _Stay(encounter_id, patient, admitted, discharged, surgical)
         closed = discharged is not None and START <= discharged < END
         (self._links.closed_stays if closed else self._links.open_stays).append(stay)
@@ -392,8 +445,15 @@ class MemberMonth:
         sessions = []
         while session < END and len(sessions) < min(limit, room):
             start = session + rng.randrange(0, 6 * HOUR)
-            self._encounter(out, patient, activity, "SEANCE", start, start + rng.randrange(HOUR, 4 * HOUR),
-                            surgical=activity == "RADIOTHERAPIE" and rng.random() < 0.01)
+            self._encounter(
+                out,
+                patient,
+                activity,
+                "SEANCE",
+                start,
+                start + rng.randrange(HOUR, 4 * HOUR),
+                surgical=activity == "RADIOTHERAPIE" and rng.random() < 0.01,
+            )
             sessions.append(start)
             gap = {"RADIOTHERAPIE": rng.choice((1, 1, 1, 3)), "CHIMIOTHERAPIE": rng.randint(7, 21)}
             session += gap.get(activity, rng.choice((2, 2, 3))) * DAY
@@ -428,22 +488,45 @@ class MemberMonth:
             assert stay.discharged is not None
             if rng.random() < 0.85:
                 for _ in range(2 if rng.random() < 0.05 else 1):
-                    self._document(out, budget, LETTER, stay.patient, stay.discharged + rng.randrange(0, 2 * DAY),
-                                   encounter=stay.encounter_id)
+                    self._document(
+                        out,
+                        budget,
+                        LETTER,
+                        stay.patient,
+                        stay.discharged + rng.randrange(0, 2 * DAY),
+                        encounter=stay.encounter_id,
+                    )
             if rng.random() < 0.6:
                 lot = f"LOT{out.rows:08d}" if rng.random() < 0.5 else ""
                 for _ in range(rng.randint(1, 2)):
-                    self._document(out, budget, PRESCRIPTION, stay.patient,
-                                   max(stay.admitted, stay.discharged - rng.randrange(0, 6 * HOUR)),
-                                   encounter=stay.encounter_id, lot=lot)
+                    self._document(
+                        out,
+                        budget,
+                        PRESCRIPTION,
+                        stay.patient,
+                        max(stay.admitted, stay.discharged - rng.randrange(0, 6 * HOUR)),
+                        encounter=stay.encounter_id,
+                        lot=lot,
+                    )
             if stay.surgical and rng.random() < 0.9:
-                self._document(out, budget, OPERATIVE, stay.patient,
-                               stay.admitted + rng.randrange(0, min(stay.discharged - stay.admitted, 2 * DAY) + 1),
-                               encounter=stay.encounter_id)
+                self._document(
+                    out,
+                    budget,
+                    OPERATIVE,
+                    stay.patient,
+                    stay.admitted + rng.randrange(0, min(stay.discharged - stay.admitted, 2 * DAY) + 1),
+                    encounter=stay.encounter_id,
+                )
         for stay in links.open_stays:
             if rng.random() < 0.3:
-                self._document(out, budget, PRESCRIPTION, stay.patient, rng.randrange(max(stay.admitted, START), END),
-                               encounter=stay.encounter_id)
+                self._document(
+                    out,
+                    budget,
+                    PRESCRIPTION,
+                    stay.patient,
+                    rng.randrange(max(stay.admitted, START), END),
+                    encounter=stay.encounter_id,
+                )
         for group, patient, last_exit in links.closed_groups:
             if rng.random() < 0.8:
                 self._document(out, budget, LETTER, patient, last_exit + rng.randrange(0, DAY), group=group)
@@ -455,8 +538,14 @@ class MemberMonth:
                 self._document(out, budget, PRESCRIPTION, patient, rng.choice(in_month) + 2 * HOUR)
         for number, (patient, occurred) in enumerate(links.consultations):
             if rng.random() < 0.75:
-                self._document(out, budget, CONSULTATION_REPORT, patient, occurred + rng.randrange(0, 3 * DAY),
-                               consultation=f"C{number:08d}")
+                self._document(
+                    out,
+                    budget,
+                    CONSULTATION_REPORT,
+                    patient,
+                    occurred + rng.randrange(0, 3 * DAY),
+                    consultation=f"C{number:08d}",
+                )
         while out.rows < budget:  # lab and imaging reports fill the rest
             patient, encounter = rng.randrange(self._pool), ""
             if rng.random() < 0.4:
@@ -467,20 +556,59 @@ class MemberMonth:
                 report = f"R{out.rows:08d}"
                 discipline = rng.choices(DISCIPLINES, (85, 10, 5))[0]
                 pair = rng.random() < 0.15 and out.rows + 2 <= budget
-                self._document(out, budget, LAB, patient, produced, encounter=encounter, report=report,
-                               discipline=discipline, fmt="CDA_R2_N3" if pair else None)
+                self._document(
+                    out,
+                    budget,
+                    LAB,
+                    patient,
+                    produced,
+                    encounter=encounter,
+                    report=report,
+                    discipline=discipline,
+                    fmt="CDA_R2_N3" if pair else None,
+                )
                 if pair:  # its N1 rendering, the same report
-                    self._document(out, budget, LAB, patient, produced + 60, encounter=encounter, report=report,
-                                   discipline=discipline, fmt="CDA_R2_N1")
+                    self._document(
+                        out,
+                        budget,
+                        LAB,
+                        patient,
+                        produced + 60,
+                        encounter=encounter,
+                        report=report,
+                        discipline=discipline,
+                        fmt="CDA_R2_N1",
+                    )
             else:
-                self._document(out, budget, IMAGING, patient, produced, encounter=encounter,
-                               modality=rng.choices(MODALITIES, (30, 20, 20, 15, 10, 5))[0])
+                self._document(
+                    out,
+                    budget,
+                    IMAGING,
+                    patient,
+                    produced,
+                    encounter=encounter,
+                    modality=rng.choices(MODALITIES, (30, 20, 20, 15, 10, 5))[0],
+                )
         out.close()
         return out.rows
 
-    def _document(self, out: _Csv, budget: int, type_code: str, patient: int, produced: int, *, encounter: str = "",
-                  consultation: str = "", group: str = "", report: str = "", lot: str = "", discipline: str = "",
-                  modality: str = "", fmt: str | None = None) -> None:
+    def _document(
+        self,
+        out: _Csv,
+        budget: int,
+        type_code: str,
+        patient: int,
+        produced: int,
+        *,
+        encounter: str = "",
+        consultation: str = "",
+        group: str = "",
+        report: str = "",
+        lot: str = "",
+        discipline: str = "",
+        modality: str = "",
+        fmt: str | None = None,
+    ) -> None:
         rng = self._rng
         if out.rows >= budget:
             return
@@ -494,14 +622,18 @@ class MemberMonth:
             status = rng.choices(DMP_STATUSES, DMP_WEIGHTS)[0]
             sent = ""
             if status != "NOT_SENT":
-                delay = rng.choices((rng.randrange(60, 3 * DAY), rng.randrange(3 * DAY, 40 * DAY),
-                                     rng.randrange(40 * DAY, 80 * DAY)), (80, 15, 5))[0]
+                delay = rng.choices(
+                    (rng.randrange(60, 3 * DAY), rng.randrange(3 * DAY, 40 * DAY), rng.randrange(40 * DAY, 80 * DAY)),
+                    (80, 15, 5),
+                )[0]
                 sent = iso(produced + delay)  # after the grace month for some: late
             datamatrix = rng.random()
-            out.add(f"{document_id},{version},{report},{self._ipp(patient)},{encounter},{consultation},{group},"
-                    f"{type_code},{iso(produced)},{fmt},{_bool(rng.random() < 0.85)},"
-                    f"{'' if datamatrix < 0.1 else _bool(datamatrix < 0.88)},{status},{sent},{lot},"
-                    f"{subcontracted},{no_transmission},{discipline},{modality},{rng.choice(UNITS)}\n")
+            out.add(
+                f"{document_id},{version},{report},{self._ipp(patient)},{encounter},{consultation},{group},"
+                f"{type_code},{iso(produced)},{fmt},{_bool(rng.random() < 0.85)},"
+                f"{'' if datamatrix < 0.1 else _bool(datamatrix < 0.88)},{status},{sent},{lot},"
+                f"{subcontracted},{no_transmission},{discipline},{modality},{rng.choice(UNITS)}\n"
+            )
 
     # messages
 
@@ -511,9 +643,11 @@ class MemberMonth:
         for number in range(self._counts[RecordKind.MESSAGES]):
             pro = rng.random() < 0.6
             attachment = rng.choices((None, True, False), (40, 45, 15))[0] if not pro else None
-            out.add(f"M{number:08d},{self._ipp(rng.randrange(self._pool))},{'PRO' if pro else 'CITOYENNE'},"
-                    f"{iso(rng.randrange(START, END))},{rng.choice(senders)},"
-                    f"{_bool(rng.random() < 0.8) if pro else ''},{_bool(rng.random() < 0.65)},{_bool(attachment)}\n")
+            out.add(
+                f"M{number:08d},{self._ipp(rng.randrange(self._pool))},{'PRO' if pro else 'CITOYENNE'},"
+                f"{iso(rng.randrange(START, END))},{rng.choice(senders)},"
+                f"{_bool(rng.random() < 0.8) if pro else ''},{_bool(rng.random() < 0.65)},{_bool(attachment)}\n"
+            )
         out.close()
         return out.rows
 
@@ -529,8 +663,9 @@ def write_month(folder: Path, members: Sequence[Member], scale: float, seed: int
 # --- the load ---------------------------------------------------------------------------------
 
 
-def load_month(base_url: str, api_key: str, folder: Path, members: Sequence[Member],
-               written: dict[str, dict[RecordKind, int]]) -> dict[RecordKind, float]:
+def load_month(
+    base_url: str, api_key: str, folder: Path, members: Sequence[Member], written: dict[str, dict[RecordKind, int]]
+) -> dict[RecordKind, float]:
     """Uploads every file, one at a time, through the service; seconds spent per kind."""
     headers = {"authorization": f"Bearer {api_key}", "content-type": "text/csv"}
     seconds = dict.fromkeys(LOAD_ORDER, 0.0)
@@ -540,13 +675,16 @@ def load_month(base_url: str, api_key: str, folder: Path, members: Sequence[Memb
             for kind in LOAD_ORDER:
                 url = f"{base_url}/api/v1/legal-entities/{finess_ej}/periods/{PERIOD}/submissions/{kind.value}"
                 started = time.perf_counter()
-                answer = client.post(url, content=file_chunks(folder / finess_ej / f"{kind.value}.csv"),
-                                     headers=headers)
+                answer = client.post(
+                    url, content=file_chunks(folder / finess_ej / f"{kind.value}.csv"), headers=headers
+                )
                 seconds[kind] += time.perf_counter() - started
                 expected = written[finess_ej][kind]
                 if answer.status_code != 201 or answer.json().get("row_count") != expected:
-                    raise RuntimeError(f"upload of {finess_ej} {kind.value} failed ({answer.status_code}, "
-                                       f"{expected} rows expected): {answer.text[:3000]}")
+                    raise RuntimeError(
+                        f"upload of {finess_ej} {kind.value} failed ({answer.status_code}, "
+                        f"{expected} rows expected): {answer.text[:3000]}"
+                    )
     return seconds
 
 
@@ -587,8 +725,9 @@ class RecordingConnection:
     async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
         started = time.perf_counter()
         rows = await self._connection.fetch(query, *args)
-        self._log.append(Statement(self._member, "fetch", query, args, [tuple(row) for row in rows],
-                                   time.perf_counter() - started))
+        self._log.append(
+            Statement(self._member, "fetch", query, args, [tuple(row) for row in rows], time.perf_counter() - started)
+        )
         return rows
 
     async def fetchval(self, query: str, *args: Any) -> Any:
@@ -615,7 +754,8 @@ LABELS = (PREPARE_LABEL, PRESCRIPTION_LABEL, *CATALOGUE, MISSING_LABEL)
 def _is_setting(statement: Statement) -> bool:
     """PostgreSQL's own bookkeeping: planner settings and the marker of the counting tables."""
     return statement.sql.startswith(("SET LOCAL", "RESET")) or any(
-        word in statement.sql for word in ("to_regclass", "counting_state_of"))
+        word in statement.sql for word in ("to_regclass", "counting_state_of")
+    )
 
 
 def label_statements(statements: list[Statement]) -> None:
@@ -686,8 +826,9 @@ class PssSampler(RssSampler):
         return total
 
 
-async def count_in_postgres(url: str, members: Sequence[Member], as_of: datetime, connections: int,
-                            postmaster: int) -> PgRun:
+async def count_in_postgres(
+    url: str, members: Sequence[Member], as_of: datetime, connections: int, postmaster: int
+) -> PgRun:
     """Every member's nine indicators, members taken in turn by `connections` connections."""
     pool = [await asyncpg.connect(url) for _ in range(connections)]
     queue: asyncio.Queue[Member] = asyncio.Queue()
@@ -720,8 +861,15 @@ async def count_in_postgres(url: str, members: Sequence[Member], as_of: datetime
 
 # --- the same counting in DuckDB --------------------------------------------------------------
 
-_DUCKDB_TYPES = {"text": "VARCHAR", "bigint": "BIGINT", "integer": "INTEGER", "boolean": "BOOLEAN",
-                 "timestamp with time zone": "TIMESTAMPTZ", "uuid": "UUID", "jsonb": "VARCHAR"}
+_DUCKDB_TYPES = {
+    "text": "VARCHAR",
+    "bigint": "BIGINT",
+    "integer": "INTEGER",
+    "boolean": "BOOLEAN",
+    "timestamp with time zone": "TIMESTAMPTZ",
+    "uuid": "UUID",
+    "jsonb": "VARCHAR",
+}
 
 
 async def export_to_parquet(url: str, folder: Path, duck: Any) -> dict[str, tuple[int, int]]:
@@ -734,7 +882,9 @@ async def export_to_parquet(url: str, folder: Path, duck: Any) -> dict[str, tupl
         for table in TABLES:
             columns = await connection.fetch(
                 "SELECT attname, format_type(atttypid, atttypmod) AS type FROM pg_attribute "
-                "WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum", table)
+                "WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+                table,
+            )
             types = {}
             for column in columns:
                 if column["type"] not in _DUCKDB_TYPES:
@@ -742,8 +892,10 @@ async def export_to_parquet(url: str, folder: Path, duck: Any) -> dict[str, tupl
                 types[column["attname"]] = _DUCKDB_TYPES[column["type"]]
             csv_path, parquet_path = folder / f"{table}.csv", folder / f"{table}.parquet"
             await connection.copy_from_query(f"SELECT * FROM {table}", output=csv_path, format="csv")
-            duck.execute(f"COPY (SELECT * FROM read_csv('{csv_path}', header = false, columns = {types!r}, "
-                         f"allow_quoted_nulls = false)) TO '{parquet_path}' (FORMAT parquet)")
+            duck.execute(
+                f"COPY (SELECT * FROM read_csv('{csv_path}', header = false, columns = {types!r}, "
+                f"allow_quoted_nulls = false)) TO '{parquet_path}' (FORMAT parquet)"
+            )
             csv_path.unlink()
             rows = duck.execute(f"SELECT count(*) FROM read_parquet('{parquet_path}')").fetchone()[0]
             exported[table] = (rows, parquet_path.stat().st_size)
@@ -793,7 +945,7 @@ def distinct_on_as_qualify(sql: str) -> str:
     while (start := sql.find(marker)) >= 0:
         keys_end = next(index for index, depth in _depths(sql, start + len(marker) - 1) if depth == 0)
         body_end = next((index for index, depth in _depths(sql, keys_end + 1) if depth < 0), len(sql))
-        body = sql[keys_end + 1:body_end]
+        body = sql[keys_end + 1 : body_end]
         mask = [" "] * len(body)  # the body's text at depth 0, the rest blanked, for keyword searches
         for index, depth in _depths(body, 0):
             if depth == 0:
@@ -802,9 +954,9 @@ def distinct_on_as_qualify(sql: str) -> str:
         for keyword in ("UNION", "INTERSECT", "EXCEPT", "LIMIT", "GROUP BY"):
             if re.search(rf"\b{keyword}\b", top_level):
                 raise ValueError(f"DISTINCT ON with a top-level {keyword}: not rewritten")
-        window = f"PARTITION BY {sql[start + len(marker):keys_end]}"
+        window = f"PARTITION BY {sql[start + len(marker) : keys_end]}"
         if (order := top_level.rfind("ORDER BY")) >= 0:
-            window += f" ORDER BY {body[order + len('ORDER BY'):].strip()}"
+            window += f" ORDER BY {body[order + len('ORDER BY') :].strip()}"
             body = body[:order]
         sql = f"{sql[:start]}SELECT{body.rstrip()}\nQUALIFY row_number() OVER ({window}) = 1\n{sql[body_end:]}"
     return sql
@@ -835,8 +987,10 @@ def replay_in_duckdb(duck: Any, statements: Sequence[Statement], translate: Call
             seconds[index] = time.perf_counter() - started
             got = rows[:1] if statement.method == "fetchval" else rows
             if statement.method != "execute" and Counter(map(tuple, got)) != Counter(statement.rows):
-                mismatches.append(f"{statement.member} {statement.label}: PostgreSQL {sorted(statement.rows)} "
-                                  f"DuckDB {sorted(map(tuple, got))}")
+                mismatches.append(
+                    f"{statement.member} {statement.label}: PostgreSQL {sorted(statement.rows)} "
+                    f"DuckDB {sorted(map(tuple, got))}"
+                )
     return DuckRun(seconds, mismatches, skipped, rss.peak)
 
 
@@ -889,8 +1043,14 @@ def own_times(plan: dict[str, Any]) -> list[tuple[float, str, float, int]]:
         for child in subtracted:
             child_ms, child_temp = total(child)
             own_ms, own_temp = own_ms - child_ms, own_temp - child_temp
-        nodes.append((max(own_ms, 0.0), _node_name(node, own_temp), float(node.get("Actual Rows", 0)),
-                      int(node.get("Actual Loops", 1))))
+        nodes.append(
+            (
+                max(own_ms, 0.0),
+                _node_name(node, own_temp),
+                float(node.get("Actual Rows", 0)),
+                int(node.get("Actual Loops", 1)),
+            )
+        )
         for child in node.get("Plans", []):
             walk(child)
 
@@ -916,18 +1076,29 @@ async def explain_slowest(url: str, statements: Sequence[Statement], count: int,
             async with connection.transaction():
                 for setting in prepared:
                     await connection.execute(setting.sql, *setting.args)
-                raw = await connection.fetchval(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {statement.sql}",
-                                                *statement.args)
+                raw = await connection.fetchval(
+                    f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {statement.sql}", *statement.args
+                )
             explained = json.loads(raw)[0]
             path = folder / f"plan-{rank}-{statement.label.replace(' ', '_').replace(':', '')}.json"
-            path.write_text(json.dumps({"member": statement.member, "label": statement.label,
-                                        "sql": statement.sql, "args": [str(arg) for arg in statement.args],
-                                        "plan": explained}, indent=1))
+            path.write_text(
+                json.dumps(
+                    {
+                        "member": statement.member,
+                        "label": statement.label,
+                        "sql": statement.sql,
+                        "args": [str(arg) for arg in statement.args],
+                        "plan": explained,
+                    },
+                    indent=1,
+                )
+            )
             jit = explained.get("JIT", {}).get("Timing", {}).get("Total")
-            lines.append(f"{rank}. {statement.label} of {statement.member}: {statement.seconds:.2f} s in the run; "
-                         f"EXPLAIN ANALYZE execution {explained['Execution Time'] / 1000:.2f} s, planning "
-                         f"{explained['Planning Time']:.0f} ms" + (f", JIT {jit:.0f} ms" if jit else "")
-                         + f" ({path.name})")
+            lines.append(
+                f"{rank}. {statement.label} of {statement.member}: {statement.seconds:.2f} s in the run; "
+                f"EXPLAIN ANALYZE execution {explained['Execution Time'] / 1000:.2f} s, planning "
+                f"{explained['Planning Time']:.0f} ms" + (f", JIT {jit:.0f} ms" if jit else "") + f" ({path.name})"
+            )
             for own, name, rows, loops in own_times(explained["Plan"])[:6]:
                 lines.append(f"     {own / 1000:7.2f} s own  {name}  (rows {rows:,.0f} x {loops} loops)")
             if jit:
@@ -985,9 +1156,14 @@ def _by_label(statements: Sequence[Statement], seconds: Callable[[int], float]) 
 def indicator_table(sequential: PgRun, plain: DuckRun, qualify: DuckRun) -> list[str]:
     statements = sequential.statements
     pg = _by_label(statements, lambda index: statements[index].seconds)
-    as_sent, rewritten = _by_label(statements, plain.seconds.__getitem__), _by_label(statements, qualify.seconds.__getitem__)
-    lines = [f"{'statement, 10 members':<28}{'PostgreSQL':>11}{'DuckDB':>9}{'DuckDB Q':>10}{'PG/DuckDB':>11}"
-             f"{'PG/DuckDB Q':>13}"]
+    as_sent, rewritten = (
+        _by_label(statements, plain.seconds.__getitem__),
+        _by_label(statements, qualify.seconds.__getitem__),
+    )
+    lines = [
+        f"{'statement, 10 members':<28}{'PostgreSQL':>11}{'DuckDB':>9}{'DuckDB Q':>10}{'PG/DuckDB':>11}"
+        f"{'PG/DuckDB Q':>13}"
+    ]
     for label in [*LABELS, "sum of statements"]:
         if label == "sum of statements":
             p, d, q = sum(pg.values()), sum(as_sent.values()), sum(rewritten.values())
@@ -1006,8 +1182,10 @@ def counted_table(countings: dict[str, MonthCounting]) -> list[str]:
         excluded: Counter[str] = Counter()
         for counting in countings.values():
             excluded.update({exclusion.value: n for exclusion, n in counting.countings[indicator_id].explanation})
-        lines.append(f"{indicator_id:<30}{numerator:>12,}{denominator:>13,}  "
-                     + ", ".join(f"{name} {n:,}" for name, n in excluded.most_common(4)))
+        lines.append(
+            f"{indicator_id:<30}{numerator:>12,}{denominator:>13,}  "
+            + ", ".join(f"{name} {n:,}" for name, n in excluded.most_common(4))
+        )
     missing = sum(counting.patients_missing_from_file for counting in countings.values())
     produced = sum(counting.prescription_produced for counting in countings.values())
     lines.append(f"patients missing from the file {missing:,}; members with a prescription produced {produced}")
@@ -1018,11 +1196,14 @@ def member_table(members: Sequence[Member], sequential: PgRun, plain: DuckRun, q
     lines = [f"{'member':<12}{'share':>7}{'PostgreSQL':>12}{'DuckDB':>9}{'DuckDB Q':>10}"]
     for member in members:
         finess_ej = member.entity.finess_ej
-        indexes = [i for i, s in enumerate(sequential.statements)
-                   if s.member == finess_ej and s.label != SETTINGS_LABEL]
+        indexes = [
+            i for i, s in enumerate(sequential.statements) if s.member == finess_ej and s.label != SETTINGS_LABEL
+        ]
         pg = sum(sequential.statements[i].seconds for i in indexes)
-        lines.append(f"{finess_ej:<12}{member.share:>7.3f}{pg:>11.2f}s{sum(plain.seconds[i] for i in indexes):>8.2f}s"
-                     f"{sum(qualify.seconds[i] for i in indexes):>9.2f}s")
+        lines.append(
+            f"{finess_ej:<12}{member.share:>7.3f}{pg:>11.2f}s{sum(plain.seconds[i] for i in indexes):>8.2f}s"
+            f"{sum(qualify.seconds[i] for i in indexes):>9.2f}s"
+        )
     return lines
 
 
@@ -1039,8 +1220,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--requests", type=int, default=200, help="GHT-view reads timed")
     parser.add_argument("--explain", type=int, default=3, help="slowest PostgreSQL statements to EXPLAIN ANALYZE")
-    parser.add_argument("--out", type=Path, default=REPO / "tests/benchmarks/out/indicators-duckdb",
-                        help="where the plans go")
+    parser.add_argument(
+        "--out", type=Path, default=REPO / "tests/benchmarks/out/indicators-duckdb", help="where the plans go"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     options = parser.parse_args()
     import duckdb  # dev-only: `pip install -e '.[bench]'`
@@ -1061,15 +1243,22 @@ def main() -> int:
     rows = Counter[RecordKind]()
     for by_kind in written.values():
         rows.update(by_kind)
-    print(f"generated {sum(rows.values()):,} rows in {generate_seconds:.1f} s: "
-          + ", ".join(f"{rows[kind]:,} {kind.value}" for kind in LOAD_ORDER), flush=True)
+    print(
+        f"generated {sum(rows.values()):,} rows in {generate_seconds:.1f} s: "
+        + ", ".join(f"{rows[kind]:,} {kind.value}" for kind in LOAD_ORDER),
+        flush=True,
+    )
 
     with serving(url, work) as (base_url, server):
         started = time.perf_counter()
         load_seconds = load_month(base_url, api_key, work / "files", members, written)
         load_total = time.perf_counter() - started
-        print(f"loaded through the API in {load_total:.1f} s ("
-              + ", ".join(f"{kind.value} {seconds:.1f} s" for kind, seconds in load_seconds.items()) + ")", flush=True)
+        print(
+            f"loaded through the API in {load_total:.1f} s ("
+            + ", ".join(f"{kind.value} {seconds:.1f} s" for kind, seconds in load_seconds.items())
+            + ")",
+            flush=True,
+        )
         shutil.rmtree(work / "files")
         started = time.perf_counter()
         asyncio.run(vacuum_analyze(url))
@@ -1090,19 +1279,29 @@ def main() -> int:
         started = time.perf_counter()
         exported = asyncio.run(export_to_parquet(url, work / "parquet", duck))
         export_seconds = time.perf_counter() - started
-        print(f"exported to Parquet in {export_seconds:.1f} s: "
-              + ", ".join(f"{table} {n:,} rows {size / MB:.0f} MB" for table, (n, size) in exported.items()),
-              flush=True)
+        print(
+            f"exported to Parquet in {export_seconds:.1f} s: "
+            + ", ".join(f"{table} {n:,} rows {size / MB:.0f} MB" for table, (n, size) in exported.items()),
+            flush=True,
+        )
         plain = replay_in_duckdb(duck, sequential.statements, to_duckdb)
-        print(f"DuckDB, statements as sent: {sum(plain.seconds.values()):.2f} s, {len(plain.mismatches)} mismatches",
-              flush=True)
+        print(
+            f"DuckDB, statements as sent: {sum(plain.seconds.values()):.2f} s, {len(plain.mismatches)} mismatches",
+            flush=True,
+        )
         qualify = replay_in_duckdb(duck, sequential.statements, lambda sql: distinct_on_as_qualify(to_duckdb(sql)))
-        print(f"DuckDB, DISTINCT ON as QUALIFY: {sum(qualify.seconds.values()):.2f} s, "
-              f"{len(qualify.mismatches)} mismatches", flush=True)
+        print(
+            f"DuckDB, DISTINCT ON as QUALIFY: {sum(qualify.seconds.values()):.2f} s, "
+            f"{len(qualify.mismatches)} mismatches",
+            flush=True,
+        )
         save_statements(sequential.statements, options.out / "statements.pickle")
 
-        plans = asyncio.run(explain_slowest(url, sequential.statements, options.explain, options.out)) \
-            if options.explain else []
+        plans = (
+            asyncio.run(explain_slowest(url, sequential.statements, options.explain, options.out))
+            if options.explain
+            else []
+        )
         view = read_ght_view(base_url, api_key, options.requests, server.pid, postmaster)
 
     duck_best = min(sum(plain.seconds.values()), sum(qualify.seconds.values()))
@@ -1118,14 +1317,19 @@ def main() -> int:
     threads = duck.execute("SELECT current_setting('threads')").fetchone()[0]
 
     def ratio_line(label: str, pg: float, duck_seconds: float) -> str:
-        return (f"{label:<46}{pg / duck_seconds:>9.2f}   target <= {TARGET_RATIO}  "
-                f"{_verdict(pg / duck_seconds <= TARGET_RATIO)}")
+        return (
+            f"{label:<46}{pg / duck_seconds:>9.2f}   target <= {TARGET_RATIO}  "
+            f"{_verdict(pg / duck_seconds <= TARGET_RATIO)}"
+        )
 
     lines = [
-        "", "nine indicators, whole GHT: PostgreSQL against DuckDB", "-" * 53,
+        "",
+        "nine indicators, whole GHT: PostgreSQL against DuckDB",
+        "-" * 53,
         f"{'scale':<46}{options.scale:>9}",
         f"{'rows loaded':<46}{sum(rows.values()):>9,}  ("
-        + ", ".join(f"{kind.value} {rows[kind]:,}" for kind in LOAD_ORDER) + ")",
+        + ", ".join(f"{kind.value} {rows[kind]:,}" for kind in LOAD_ORDER)
+        + ")",
         f"{'generate the CSV files':<46}{generate_seconds:>9.1f} s",
         f"{'load through the API (50 uploads, one by one)':<46}{load_total:>9.1f} s",
         f"{'VACUUM (ANALYZE) after the load':<46}{vacuum_seconds:>9.1f} s",
@@ -1170,8 +1374,12 @@ def main() -> int:
         f"{'  max':<46}{max(view.samples_ms):>9.1f} ms",
     ]
     if plans:
-        lines += ["", f"EXPLAIN (ANALYZE, BUFFERS), slowest statement of the {options.explain} slowest kinds "
-                  f"(plans in {options.out}):", *plans]
+        lines += [
+            "",
+            f"EXPLAIN (ANALYZE, BUFFERS), slowest statement of the {options.explain} slowest kinds "
+            f"(plans in {options.out}):",
+            *plans,
+        ]
     if mismatches:
         lines += ["", "ROWS DIFFER (DuckDB did not count the same):", *mismatches[:20]]
     print("\n".join([*lines, ""]))

@@ -65,9 +65,22 @@ CHUNK_BYTES = 1024 * 1024
 MB = 1024 * 1024
 
 COLUMNS = (
-    "document_id", "version", "patient_id", "encounter_id", "type_code", "produced_at", "format",
-    "ins_qualified", "datamatrix", "dmp_status", "dmp_sent_at", "subcontracted", "no_transmission",
-    "discipline", "modality", "unit",
+    "document_id",
+    "version",
+    "patient_id",
+    "encounter_id",
+    "type_code",
+    "produced_at",
+    "format",
+    "ins_qualified",
+    "datamatrix",
+    "dmp_status",
+    "dmp_sent_at",
+    "subcontracted",
+    "no_transmission",
+    "discipline",
+    "modality",
+    "unit",
 )
 RAW_TABLE_DDL = """CREATE TABLE bench_raw_documents (
     document_id text, version integer, patient_id text, encounter_id text, type_code text,
@@ -172,8 +185,9 @@ async def time_raw_copy(url: str, csv_path: Path, runs: int) -> list[float]:
             await connection.execute("TRUNCATE bench_raw_documents")
             await connection.execute("CHECKPOINT")  # each run starts from the same WAL state
             started = time.perf_counter()
-            await connection.copy_to_table("bench_raw_documents", source=csv_path, columns=list(COLUMNS),
-                                           format="csv", header=True)
+            await connection.copy_to_table(
+                "bench_raw_documents", source=csv_path, columns=list(COLUMNS), format="csv", header=True
+            )
             durations.append(time.perf_counter() - started)
         return durations
     finally:
@@ -204,8 +218,9 @@ def start_server(url: str, data_dir: Path, port: int, log_path: Path) -> subproc
         "HOPEN2_RATE_LIMIT_READS_PER_MINUTE": "1000000",
     }
     with log_path.open("wb") as log:
-        return subprocess.Popen([str(REPO / ".venv/bin/hopen2"), "serve"], cwd=REPO, env=env,
-                                stdout=log, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [str(REPO / ".venv/bin/hopen2"), "serve"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
 
 
 def wait_until_up(base_url: str, server: subprocess.Popen[bytes], log_path: Path, timeout: float = 60.0) -> None:
@@ -339,8 +354,9 @@ def upload(base_url: str, api_key: str, csv_path: Path, server_pid: int, pgdata:
     if answer.headers.get("content-type", "").startswith("application/json"):
         body = answer.json()
         row_count = body.get("row_count") if isinstance(body, dict) else None
-    return UploadResult(seconds, answer.status_code, answer.text, row_count, rss_before, sampler.peak, cpu,
-                        database_cpu)
+    return UploadResult(
+        seconds, answer.status_code, answer.text, row_count, rss_before, sampler.peak, cpu, database_cpu
+    )
 
 
 # --- the report -------------------------------------------------------------------------------

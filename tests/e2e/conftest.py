@@ -21,8 +21,9 @@ SECRET = "a-test-pseudonymisation-secret-of-32+chars"
 
 @pytest.fixture
 def app(database_url: str, tmp_path: Path, referential: AsyncEngine) -> Litestar:
-    settings = Settings(database_url=database_url, data_dir=tmp_path, pseudonymisation_secret=SECRET,
-                        upload_batch_rows=50)
+    settings = Settings(
+        database_url=database_url, data_dir=tmp_path, pseudonymisation_secret=SECRET, upload_batch_rows=50
+    )
     return create_app(settings, clock=lambda: NOW)
 
 

@@ -21,7 +21,10 @@ async def test_every_endpoint_but_health_requires_a_key(client: Client) -> None:
 
 
 async def test_a_member_gets_404_on_another_entity(client: Client, keys: dict) -> None:
-    for path in (f"/api/v1/legal-entities/{ENTITY_B}", f"/api/v1/legal-entities/{ENTITY_B}/periods/2025-03/submissions"):
+    for path in (
+        f"/api/v1/legal-entities/{ENTITY_B}",
+        f"/api/v1/legal-entities/{ENTITY_B}/periods/2025-03/submissions",
+    ):
         assert (await client.get(path, headers=keys["member_a"])).status_code == 404
     assert (await client.get(f"/api/v1/legal-entities/{ENTITY_A}", headers=keys["member_a"])).status_code == 200
     upload = await client.post(UPLOAD.format(ENTITY_B), content=FILE, headers={**keys["member_a"], **CSV})
@@ -41,14 +44,16 @@ async def test_an_auditor_reads_its_region_and_may_not_write(client: Client, key
     upload = await client.post(UPLOAD.format(ENTITY_A), content=FILE, headers={**keys["auditor"], **CSV})
     assert upload.status_code == 403
     assert upload.json()["type"].endswith("/action-not-allowed")
-    rename = await client.put(f"/api/v1/sites/{SITE_A1}", json={"finess_ej": ENTITY_A, "name": "x"},
-                              headers=keys["auditor"])
+    rename = await client.put(
+        f"/api/v1/sites/{SITE_A1}", json={"finess_ej": ENTITY_A, "name": "x"}, headers=keys["auditor"]
+    )
     assert rename.status_code == 403
 
 
 async def test_the_ght_support_manages_its_ght_only(client: Client, keys: dict) -> None:
-    own = await client.put(f"/api/v1/sites/{SITE_A1}", json={"finess_ej": ENTITY_A, "name": "Site renommé"},
-                           headers=keys["support"])
+    own = await client.put(
+        f"/api/v1/sites/{SITE_A1}", json={"finess_ej": ENTITY_A, "name": "Site renommé"}, headers=keys["support"]
+    )
     assert own.status_code == 200 and own.json()["name"] == "Site renommé"
     foreign = await client.get(f"/api/v1/legal-entities/{ENTITY_B}", headers=keys["support"])
     assert foreign.status_code == 404

@@ -29,7 +29,9 @@ async def test_every_read_of_an_auditor_is_on_record(client: Client, keys: dict)
     assert (await client.get(f"{RESULTS}/strata", headers=keys["auditor"], params={"by": "nowhere"})).status_code == 422
     events = await _events(client, keys, role="ars_auditor")
     assert [(event["action"], event["method"], event["path"], event["status"]) for event in events] == [
-        ("read", "GET", f"{RESULTS}/strata", 422), ("read", "GET", RESULTS, 200)]
+        ("read", "GET", f"{RESULTS}/strata", 422),
+        ("read", "GET", RESULTS, 200),
+    ]
     assert events[1]["query"] == "referential=HOPEN2-P1"
 
 
@@ -62,8 +64,9 @@ async def test_a_refused_key_is_on_record_without_what_was_presented(client: Cli
     assert "hop2_not_a_real_key" not in str(event)
 
 
-async def test_the_chain_reveals_an_altered_event(client: Client, keys: dict, referential: AsyncEngine,
-                                                 database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_chain_reveals_an_altered_event(
+    client: Client, keys: dict, referential: AsyncEngine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for _ in range(3):
         await client.get(RESULTS, headers=keys["auditor"])
     events = await _events(client, keys, role="ars_auditor")

@@ -33,8 +33,12 @@ def test_serve_stops_its_embedded_postgresql_on_sigterm(tmp_path: Path) -> None:
     port = free_port()
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     env.update(HOPEN2_DATA_DIR=str(tmp_path), HOPEN2_PORT=str(port))
-    server = subprocess.Popen([str(Path(sys.executable).parent / "hopen2"), "serve"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "hopen2"), "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         _wait_until_healthy(f"http://127.0.0.1:{port}/health", server)
         assert (tmp_path / "postgres" / "postmaster.pid").exists()

@@ -23,10 +23,12 @@ async def test_two_concurrent_uploads_get_two_whole_versions(client: AsyncTestCl
     )
     assert {first.status_code, second.status_code} == {201}
     assert {first.json()["version"], second.json()["version"]} == {1, 2}
-    listing = (await client.get(f"/api/v1/legal-entities/{ENTITY_A}/periods/2025-03/submissions",
-                                headers=keys["member_a"])).json()
+    listing = (
+        await client.get(f"/api/v1/legal-entities/{ENTITY_A}/periods/2025-03/submissions", headers=keys["member_a"])
+    ).json()
     assert sorted((item["version"], item["row_count"]) for item in listing) in (
-        [(1, 3000), (2, 2000)], [(1, 2000), (2, 3000)],
+        [(1, 3000), (2, 2000)],
+        [(1, 2000), (2, 3000)],
     )
     latest_rows = max(listing, key=lambda item: item["version"])["row_count"]
     counts = await client.get(f"/api/v1/legal-entities/{ENTITY_A}/records", headers=keys["member_a"])

@@ -24,15 +24,21 @@ MONTHS = ["2025-01", "2025-02", "2025-03"]
 @pytest.fixture
 async def served(database_url: str, engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     """The app behind a real uvicorn on a free loopback port, and an admin client of it."""
-    settings = Settings(database_url=database_url, data_dir=tmp_path / "data", pseudonymisation_secret=SECRET,
-                        rate_limit_uploads_per_minute=100_000)  # as the demo: a local server loading its files
+    settings = Settings(
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        pseudonymisation_secret=SECRET,
+        rate_limit_uploads_per_minute=100_000,
+    )  # as the demo: a local server loading its files
     app = create_app(settings, clock=lambda: datetime(2025, 4, 20, tzinfo=UTC))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     serving = asyncio.create_task(server.serve())
     while not server.started:  # noqa: ASYNC110 - uvicorn offers a flag, not an event
         await asyncio.sleep(0.02)
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=await issue_key(engine, "admin")) as client:
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{port}", headers=await issue_key(engine, "admin")
+    ) as client:
         yield client
     server.should_exit = True
     await serving
@@ -65,9 +71,7 @@ async def test_import_folder_declares_the_referential_then_uploads_in_link_order
     assert kinds.index("documents") > max(i for i, kind in enumerate(kinds) if kind == "encounters")
 
 
-async def test_the_import_command_uploads_a_folder_with_its_progress(
-    served: httpx.AsyncClient, tmp_path: Path
-) -> None:
+async def test_the_import_command_uploads_a_folder_with_its_progress(served: httpx.AsyncClient, tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from service.cli import main

@@ -32,8 +32,9 @@ ORIGIN = "https://portal.ght.example"
 @asynccontextmanager
 async def app_client(database_url: str, tmp_path: Path, **overrides: Any) -> AsyncIterator[Client]:
     """A client on the app of conftest with some settings changed."""
-    settings = Settings(database_url=database_url, data_dir=tmp_path, pseudonymisation_secret=SECRET,
-                        upload_batch_rows=50, **overrides)
+    settings = Settings(
+        database_url=database_url, data_dir=tmp_path, pseudonymisation_secret=SECRET, upload_batch_rows=50, **overrides
+    )
     async with AsyncTestClient(create_app(settings, clock=lambda: NOW)) as client:
         yield client
 
@@ -43,6 +44,7 @@ def _entity_body(padding: int = 0) -> dict[str, Any]:
 
 
 # --- request rate ---------------------------------------------------------------------------------
+
 
 async def test_the_fourth_read_of_a_key_is_refused_while_another_key_still_reads(
     database_url: str, tmp_path: Path, referential: AsyncEngine
@@ -68,8 +70,9 @@ async def test_writes_count_with_reads_but_uploads_apart(
 ) -> None:
     member = await issue_key(referential, "member_a")
     csv = {**member, "content-type": "text/csv"}
-    async with app_client(database_url, tmp_path, rate_limit_uploads_per_minute=1,
-                          rate_limit_reads_per_minute=3) as client:
+    async with app_client(
+        database_url, tmp_path, rate_limit_uploads_per_minute=1, rate_limit_reads_per_minute=3
+    ) as client:
         first = await client.post(UPLOAD, content=PATIENTS, headers=csv)
         second = await client.post(UPLOAD, content=PATIENTS, headers=csv)
         reads = [(await client.get(ENTITY, headers=member)).status_code for _ in range(2)]
@@ -93,12 +96,17 @@ async def test_unauthenticated_requests_are_refused_before_they_count(
 
 
 def test_the_upload_class_is_exactly_the_routes_that_lift_the_body_limit(app: Litestar) -> None:
-    lifting = {handler.operation_id for route in app.routes for handler in getattr(route, "route_handlers", [])
-               if handler.resolve_request_max_body_size() is None}
+    lifting = {
+        handler.operation_id
+        for route in app.routes
+        for handler in getattr(route, "route_handlers", [])
+        if handler.resolve_request_max_body_size() is None
+    }
     assert lifting == UPLOAD_OPERATIONS
 
 
 # --- body size ------------------------------------------------------------------------------------
+
 
 async def test_a_two_megabyte_json_body_is_refused_with_413(client: Client, keys: dict) -> None:
     body = json.dumps(_entity_body(padding=2 * 1024**2))
@@ -114,8 +122,9 @@ async def test_uploads_keep_their_own_limit_above_the_body_limit(
     admin = await issue_key(referential, "admin")
     rows = "".join(f"P{n:06d},QUAL\n" for n in range(400))  # about 4 KB
     async with app_client(database_url, tmp_path, max_request_body_bytes=1024) as client:
-        upload = await client.post(UPLOAD, content="patient_id,identity_status\n" + rows,
-                                   headers={**admin, "content-type": "text/csv"})
+        upload = await client.post(
+            UPLOAD, content="patient_id,identity_status\n" + rows, headers={**admin, "content-type": "text/csv"}
+        )
         small = await client.put(ENTITY, json=_entity_body(), headers=admin)
         large = await client.put(ENTITY, json=_entity_body(padding=2048), headers=admin)
     assert upload.status_code == 201, upload.text
@@ -125,13 +134,13 @@ async def test_uploads_keep_their_own_limit_above_the_body_limit(
 
 # --- security headers -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("production", [False, True])
 async def test_security_headers_are_on_every_answer(
     database_url: str, tmp_path: Path, referential: AsyncEngine, production: bool
 ) -> None:
     member = await issue_key(referential, "member_a")
-    async with app_client(database_url, tmp_path,
-                          environment="production" if production else "development") as client:
+    async with app_client(database_url, tmp_path, environment="production" if production else "development") as client:
         answers = {
             "ok": await client.get(ENTITY, headers=member),
             "health": await client.get("/health"),
@@ -165,10 +174,17 @@ async def test_the_documentation_pages_may_load_their_viewers_and_nothing_else(c
 
 # --- CORS -----------------------------------------------------------------------------------------
 
+
 async def test_cors_is_closed_by_default(client: Client, keys: dict) -> None:
     simple = await client.get(ENTITY, headers={**keys["admin"], "origin": ORIGIN})
-    preflight = await client.options(ENTITY, headers={"origin": ORIGIN, "access-control-request-method": "GET",
-                                                      "access-control-request-headers": "authorization"})
+    preflight = await client.options(
+        ENTITY,
+        headers={
+            "origin": ORIGIN,
+            "access-control-request-method": "GET",
+            "access-control-request-headers": "authorization",
+        },
+    )
     for answer in (simple, preflight):
         assert not any(name.startswith("access-control-") for name in answer.headers)
 
@@ -180,8 +196,14 @@ async def test_cors_allows_exactly_the_configured_origins(
     async with app_client(database_url, tmp_path, cors_allowed_origins=[ORIGIN]) as client:
         allowed = await client.get(ENTITY, headers={**admin, "origin": ORIGIN})
         other = await client.get(ENTITY, headers={**admin, "origin": "https://elsewhere.example"})
-        preflight = await client.options(ENTITY, headers={"origin": ORIGIN, "access-control-request-method": "PUT",
-                                                          "access-control-request-headers": "authorization"})
+        preflight = await client.options(
+            ENTITY,
+            headers={
+                "origin": ORIGIN,
+                "access-control-request-method": "PUT",
+                "access-control-request-headers": "authorization",
+            },
+        )
     assert allowed.status_code == 200 and allowed.headers["access-control-allow-origin"] == ORIGIN
     assert "retry-after" in allowed.headers["access-control-expose-headers"].lower()
     assert "access-control-allow-origin" not in other.headers
@@ -191,6 +213,7 @@ async def test_cors_allows_exactly_the_configured_origins(
 
 
 # --- no stack trace -------------------------------------------------------------------------------
+
 
 async def test_an_unexpected_error_answers_a_generic_500_without_a_traceback(
     client: Client, keys: dict, monkeypatch: pytest.MonkeyPatch
@@ -202,7 +225,11 @@ async def test_an_unexpected_error_answers_a_generic_500_without_a_traceback(
     answer = await client.get(ENTITY, headers=keys["admin"])
     assert answer.status_code == 500
     assert answer.headers["content-type"].startswith("application/problem+json")
-    assert answer.json() == {"type": "https://hopen2.ght/problems/internal-error", "title": "Internal error",
-                             "status": 500, "detail": "an unexpected error occurred; it was logged"}
+    assert answer.json() == {
+        "type": "https://hopen2.ght/problems/internal-error",
+        "title": "Internal error",
+        "status": 500,
+        "detail": "an unexpected error occurred; it was logged",
+    }
     assert "Traceback" not in answer.text and "IPP-SECRET-500" not in answer.text
     assert answer.headers["x-content-type-options"] == "nosniff"

@@ -26,8 +26,7 @@ RESULTS = "/api/v1/legal-entities/{}/periods/2025-03/indicators"
 
 def settings(database_url: str, data_dir: Path, issuer: FakeIssuer | None, **overrides: object) -> Settings:
     oidc = {"oidc_issuer": ISSUER, "oidc_audience": AUDIENCE, "oidc_jwks_url": issuer.jwks_url} if issuer else {}
-    return Settings(database_url=database_url, data_dir=data_dir, pseudonymisation_secret=SECRET,
-                    **oidc, **overrides)  # type: ignore[arg-type]
+    return Settings(database_url=database_url, data_dir=data_dir, pseudonymisation_secret=SECRET, **oidc, **overrides)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -47,8 +46,9 @@ def bearer(token: str) -> dict[str, str]:
     return {"authorization": f"Bearer {token}"}
 
 
-async def test_a_members_token_reads_its_entitys_results_and_not_another_ones(client: Client,
-                                                                              issuer: FakeIssuer) -> None:
+async def test_a_members_token_reads_its_entitys_results_and_not_another_ones(
+    client: Client, issuer: FakeIssuer
+) -> None:
     token = bearer(issuer.token(hopen2_finess_ej=ENTITY_A))
     assert (await client.get(RESULTS.format(ENTITY_A), headers=token)).status_code == 200
     assert (await client.get(RESULTS.format(ENTITY_B), headers=token)).status_code == 404
@@ -124,14 +124,19 @@ async def test_an_expiry_is_set_at_issue_and_listed_with_the_last_use(client: Cl
 
 async def test_an_expiry_in_the_past_or_without_time_zone_is_refused_at_issue(client: Client, keys: dict) -> None:
     body = {"name": "interface", "role": "member", "finess_ejs": [ENTITY_A]}
-    past = await client.post("/api/v1/api-keys", json={**body, "expires_at": "2025-01-01T00:00:00Z"},
-                             headers=keys["admin"])
+    past = await client.post(
+        "/api/v1/api-keys", json={**body, "expires_at": "2025-01-01T00:00:00Z"}, headers=keys["admin"]
+    )
     assert past.status_code == 422 and "future" in past.json()["detail"]
-    naive = await client.post("/api/v1/api-keys", json={**body, "expires_at": "2030-01-01T00:00:00"},
-                              headers=keys["admin"])
+    naive = await client.post(
+        "/api/v1/api-keys", json={**body, "expires_at": "2030-01-01T00:00:00"}, headers=keys["admin"]
+    )
     assert naive.status_code == 422
-    both = await client.post("/api/v1/api-keys", json={**body, "expires_at": "2030-01-01T00:00:00Z",
-                                                       "expires_in_days": 30}, headers=keys["admin"])
+    both = await client.post(
+        "/api/v1/api-keys",
+        json={**body, "expires_at": "2030-01-01T00:00:00Z", "expires_in_days": 30},
+        headers=keys["admin"],
+    )
     assert both.status_code == 422
 
 
@@ -146,21 +151,28 @@ async def test_stored_hashes_are_argon2id_and_never_the_secret(keys: dict, refer
     assert not any(secret in secret_hash for secret_hash, _ in rows for secret in secrets)
 
 
-async def test_a_legacy_sha256_key_still_authenticates_and_is_rehashed(client: Client,
-                                                                        referential: AsyncEngine) -> None:
+async def test_a_legacy_sha256_key_still_authenticates_and_is_rehashed(
+    client: Client, referential: AsyncEngine
+) -> None:
     secret = "legacy-secret-issued-before-argon2-0123456789"
     async with referential.begin() as connection:
-        await connection.execute(text(
-            "INSERT INTO api_key (key_id, secret_sha256, name, role, finess_ejs) "
-            "VALUES ('0123456789abcdef', :digest, 'old interface', 'member', ARRAY[:finess_ej])"),
-            {"digest": hashlib.sha256(secret.encode()).digest(), "finess_ej": ENTITY_A})
+        await connection.execute(
+            text(
+                "INSERT INTO api_key (key_id, secret_sha256, name, role, finess_ejs) "
+                "VALUES ('0123456789abcdef', :digest, 'old interface', 'member', ARRAY[:finess_ej])"
+            ),
+            {"digest": hashlib.sha256(secret.encode()).digest(), "finess_ej": ENTITY_A},
+        )
     key = bearer(f"hop2_0123456789abcdef_{secret}")
     wrong = bearer("hop2_0123456789abcdef_not-the-secret")
     assert (await client.get(RESULTS.format(ENTITY_A), headers=wrong)).status_code == 401
     assert (await client.get(RESULTS.format(ENTITY_A), headers=key)).status_code == 200
     async with referential.connect() as connection:
-        secret_hash, legacy = (await connection.execute(text(
-            "SELECT secret_hash, secret_sha256 FROM api_key WHERE key_id = '0123456789abcdef'"))).one()
+        secret_hash, legacy = (
+            await connection.execute(
+                text("SELECT secret_hash, secret_sha256 FROM api_key WHERE key_id = '0123456789abcdef'")
+            )
+        ).one()
     assert secret_hash.startswith("$argon2id$") and legacy is None
     assert (await client.get(RESULTS.format(ENTITY_A), headers=key)).status_code == 200
     assert (await client.get(RESULTS.format(ENTITY_A), headers=wrong)).status_code == 401

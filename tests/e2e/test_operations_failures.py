@@ -26,17 +26,24 @@ async def test_the_first_start_prints_an_admin_key_once(
         assert "admin API key" not in capsys.readouterr().out
 
 
-async def test_an_upload_over_the_limit_answers_413(database_url: str, referential: AsyncEngine, tmp_path: Path) -> None:
+async def test_an_upload_over_the_limit_answers_413(
+    database_url: str, referential: AsyncEngine, tmp_path: Path
+) -> None:
     from tests.e2e.conftest import issue_key
 
-    settings = Settings(database_url=database_url, data_dir=tmp_path, pseudonymisation_secret=SECRET,
-                        max_upload_bytes=200)
+    settings = Settings(
+        database_url=database_url, data_dir=tmp_path, pseudonymisation_secret=SECRET, max_upload_bytes=200
+    )
     key = await issue_key(referential, "member_a")
     content = "encounter_id,patient_id,finess_et,activity,kind,admitted_at\n" + "".join(
-        f"E{i},P{i},{SITE_A1},MCO,HOSPITALISATION,2025-03-01\n" for i in range(20))
+        f"E{i},P{i},{SITE_A1},MCO,HOSPITALISATION,2025-03-01\n" for i in range(20)
+    )
     async with AsyncTestClient(create_app(settings, clock=lambda: NOW)) as client:
-        answer = await client.post(f"/api/v1/legal-entities/{ENTITY_A}/periods/2025-03/submissions/encounters",
-                                   content=content, headers={**key, "content-type": "text/csv"})
+        answer = await client.post(
+            f"/api/v1/legal-entities/{ENTITY_A}/periods/2025-03/submissions/encounters",
+            content=content,
+            headers={**key, "content-type": "text/csv"},
+        )
     assert answer.status_code == 413
     assert answer.json()["type"].endswith("/upload-too-large")
     assert list((tmp_path / "spool").glob("*")) == []
@@ -60,7 +67,9 @@ async def test_an_unreachable_database_answers_503_then_recovers(
     assert (await client.get(f"/api/v1/legal-entities/{ENTITY_A}", headers=keys["member_a"])).status_code == 200
 
 
-async def test_uploads_left_by_a_crash_are_removed_at_start(database_url: str, engine: AsyncEngine, tmp_path: Path) -> None:
+async def test_uploads_left_by_a_crash_are_removed_at_start(
+    database_url: str, engine: AsyncEngine, tmp_path: Path
+) -> None:
     leftover = tmp_path / "spool" / "upload-crashed.part"
     leftover.parent.mkdir()
     leftover.write_text("patient_id\nIPP-IN-CLEAR\n")
@@ -69,8 +78,9 @@ async def test_uploads_left_by_a_crash_are_removed_at_start(database_url: str, e
         assert not leftover.exists()
 
 
-async def test_a_nul_character_or_an_id_beyond_64_bits_answers_422_not_500(client: AsyncTestClient[Litestar],
-                                                                          keys: dict) -> None:
+async def test_a_nul_character_or_an_id_beyond_64_bits_answers_422_not_500(
+    client: AsyncTestClient[Litestar], keys: dict
+) -> None:
     nul = await client.get("/api/v1/ghts/GHT%00X", headers=keys["admin"])
     assert (nul.status_code, nul.json()["type"].rsplit("/", 1)[1]) == (422, "invalid-input")
     assert "NUL" in nul.json()["detail"]

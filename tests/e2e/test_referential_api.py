@@ -9,36 +9,51 @@ Client = AsyncTestClient[Litestar]
 
 
 async def test_an_admin_declares_a_ght_its_members_and_sites(client: Client, keys: dict) -> None:
-    ght = await client.put("/api/v1/ghts/GHT-NEW", headers=keys["admin"],
-                           json={"name": "GHT nouveau", "region": "11", "support_finess_ej": "750000010",
-                                 "valid_from": "2025-01-01"})
+    ght = await client.put(
+        "/api/v1/ghts/GHT-NEW",
+        headers=keys["admin"],
+        json={"name": "GHT nouveau", "region": "11", "support_finess_ej": "750000010", "valid_from": "2025-01-01"},
+    )
     assert ght.status_code == 200 and ght.json()["region"] == "11"
-    entity = await client.put("/api/v1/legal-entities/750000010", headers=keys["admin"], json={
-        "name": "CH Nouveau", "ght_id": "GHT-NEW", "department": "75", "has_surgery": True,
-        "sunes_achieved": ["DS1.1"], "policies": {"unit_override": {"P1.O2.LDL": "patients"}},
-    })
+    entity = await client.put(
+        "/api/v1/legal-entities/750000010",
+        headers=keys["admin"],
+        json={
+            "name": "CH Nouveau",
+            "ght_id": "GHT-NEW",
+            "department": "75",
+            "has_surgery": True,
+            "sunes_achieved": ["DS1.1"],
+            "policies": {"unit_override": {"P1.O2.LDL": "patients"}},
+        },
+    )
     assert entity.status_code == 200, entity.text
     body = entity.json()
     assert body["has_surgery"] is True and body["sunes_achieved"] == ["DS1.1"]
     assert body["policies"]["unit_override"] == {"P1.O2.LDL": "patients"}
     assert len(body["candidate_indicators"]) == 9
-    site = await client.put("/api/v1/sites/750000028", headers=keys["admin"],
-                            json={"finess_ej": "750000010", "name": "Site unique"})
+    site = await client.put(
+        "/api/v1/sites/750000028", headers=keys["admin"], json={"finess_ej": "750000010", "name": "Site unique"}
+    )
     assert site.status_code == 200
     sites = await client.get("/api/v1/legal-entities/750000010/sites", headers=keys["admin"])
     assert [s["finess_et"] for s in sites.json()] == ["750000028"]
 
 
 async def test_an_invalid_finess_is_refused_with_the_reason(client: Client, keys: dict) -> None:
-    answer = await client.put("/api/v1/sites/750000029", headers=keys["admin"],
-                              json={"finess_ej": ENTITY_A, "name": "x"})
+    answer = await client.put(
+        "/api/v1/sites/750000029", headers=keys["admin"], json={"finess_ej": ENTITY_A, "name": "x"}
+    )
     assert answer.status_code == 422
     assert "Luhn" in answer.json()["detail"]
 
 
 async def test_unknown_indicator_or_analogue_values_are_refused(client: Client, keys: dict) -> None:
-    answer = await client.put(f"/api/v1/legal-entities/{ENTITY_A}", headers=keys["admin"], json={
-        "name": "CHU Test", "ght_id": GHT_A, "department": "75", "sunes_achieved": ["DS9.9"]})
+    answer = await client.put(
+        f"/api/v1/legal-entities/{ENTITY_A}",
+        headers=keys["admin"],
+        json={"name": "CHU Test", "ght_id": GHT_A, "department": "75", "sunes_achieved": ["DS9.9"]},
+    )
     assert answer.status_code == 422
 
 
@@ -66,8 +81,9 @@ async def test_the_finess_extract_records_the_sites_of_known_entities(client: Cl
         _structureet("750100035", ENTITY_A, "Mauvaise clé"),
     ]
     content = ("\n".join(lines) + "\n").encode("latin-1")
-    answer = await client.post("/api/v1/referential/finess-extract", content=content,
-                               headers={**keys["support"], "content-type": "text/csv"})
+    answer = await client.post(
+        "/api/v1/referential/finess-extract", content=content, headers={**keys["support"], "content-type": "text/csv"}
+    )
     assert answer.status_code == 201, answer.text
     report = answer.json()
     assert (report["sites_recorded"], report["sites_unchanged"], report["sites_of_unknown_entities"]) == (2, 1, 1)
@@ -78,8 +94,11 @@ async def test_the_finess_extract_records_the_sites_of_known_entities(client: Cl
 
 async def test_members_and_auditors_cannot_import_the_extract(client: Client, keys: dict) -> None:
     for name in ("member_a", "auditor"):
-        answer = await client.post("/api/v1/referential/finess-extract", content=b"finess;etalab\n",
-                                   headers={**keys[name], "content-type": "text/csv"})
+        answer = await client.post(
+            "/api/v1/referential/finess-extract",
+            content=b"finess;etalab\n",
+            headers={**keys[name], "content-type": "text/csv"},
+        )
         assert answer.status_code == 403
 
 

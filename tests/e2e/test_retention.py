@@ -32,7 +32,11 @@ async def _indicators(client: Client, keys: Keys, period: str) -> dict[str, Any]
 
 
 async def test_a_purged_month_answers_the_same_figures_and_the_recent_month_is_untouched(
-    client: Client, keys: Keys, app: Litestar, referential: AsyncEngine, database_url: str,
+    client: Client,
+    keys: Keys,
+    app: Litestar,
+    referential: AsyncEngine,
+    database_url: str,
 ) -> None:
     await upload_csv_files(client, keys["member_a"], ENTITY_A, OLD, two_stays_with_letters(OLD, letters_sent=1))
     await upload_csv_files(client, keys["member_a"], ENTITY_A, RECENT, two_stays_with_letters(RECENT, letters_sent=2))
@@ -51,7 +55,11 @@ async def test_a_purged_month_answers_the_same_figures_and_the_recent_month_is_u
     assert done.output.replace("would purge", "purged") == dry.output.replace("would purge", "purged")
     lines = dict(line.split() for line in done.output.splitlines()[1:])
     assert (lines["submission"], lines["encounter_record"], lines["document_record"], lines["entity-months"]) == (
-        "3", "2", "2", "1")
+        "3",
+        "2",
+        "2",
+        "1",
+    )
 
     assert await _indicators(client, keys, OLD) == old  # the stored counting, warnings included
     assert await _indicators(client, keys, RECENT) == recent
@@ -61,8 +69,11 @@ async def test_a_purged_month_answers_the_same_figures_and_the_recent_month_is_u
     assert len(kept.json()) == 3
 
     async with referential.connect() as connection:
-        event = (await connection.execute(text(
-            "SELECT actor, role, action, path, query FROM audit_event WHERE action = 'purge'"))).one()
+        event = (
+            await connection.execute(
+                text("SELECT actor, role, action, path, query FROM audit_event WHERE action = 'purge'")
+            )
+        ).one()
     assert tuple(event)[:4] == ("cli", "admin", "purge", "/retention/purge")
     assert event.query.startswith(f"before={RECENT}&months=1&months_never_counted=0&patient_record=2&")
     assert "P1" not in event.query and "P2" not in event.query
@@ -81,4 +92,3 @@ async def test_a_cutoff_after_the_current_month_or_not_a_month_is_refused(databa
     for before in ("2999-01", "2025-13", "March"):
         refused = await _invoke(database_url, "--before", before)
         assert refused.exit_code == 2 and "--before" in refused.output, refused.output
-

@@ -49,7 +49,8 @@ async def test_identifier_values_never_appear_in_errors(client: Client, keys: di
     patients = "patient_id,ins,identity_status\nIPP-SECRET-1,185057512345699,QUAL\n"
     answer = await client.post(
         f"/api/v1/legal-entities/{ENTITY_A}/periods/2025-03/submissions/patients",
-        content=patients, headers={**keys["member_a"], "content-type": "text/csv"},
+        content=patients,
+        headers={**keys["member_a"], "content-type": "text/csv"},
     )
     assert answer.status_code == 422
     assert answer.json()["errors"] == [
@@ -65,8 +66,9 @@ async def test_resending_the_same_file_is_idempotent(client: Client, keys: dict)
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json()["submission_id"] == first.json()["submission_id"]
     assert again.json()["created"] is False
-    listing = await client.get(f"/api/v1/legal-entities/{ENTITY_A}/periods/2025-03/submissions",
-                               headers=keys["member_a"])
+    listing = await client.get(
+        f"/api/v1/legal-entities/{ENTITY_A}/periods/2025-03/submissions", headers=keys["member_a"]
+    )
     assert [item["version"] for item in listing.json()] == [1]
 
 
@@ -86,8 +88,9 @@ async def test_dry_run_validates_and_stores_nothing(client: Client, keys: dict) 
     assert answer.status_code == 200
     assert answer.json()["dry_run"] is True and answer.json()["submission_id"] is None
     assert answer.json()["row_count"] == 2
-    listing = await client.get(f"/api/v1/legal-entities/{ENTITY_A}/periods/2025-03/submissions",
-                               headers=keys["member_a"])
+    listing = await client.get(
+        f"/api/v1/legal-entities/{ENTITY_A}/periods/2025-03/submissions", headers=keys["member_a"]
+    )
     assert listing.json() == []
 
 
@@ -130,12 +133,15 @@ async def test_an_unknown_field_is_refused(client: Client, keys: dict) -> None:
 
 
 async def test_latin1_semicolon_file_is_read(client: Client, keys: dict) -> None:
-    content = ("encounter_id;patient_id;finess_et;activity;kind;admitted_at;unit\n"
-               f"E9;IPP-9;{SITE_A1};MCO;HOSPITALISATION;2025-03-03;Médecine\n").encode("latin-1")
+    content = (
+        "encounter_id;patient_id;finess_et;activity;kind;admitted_at;unit\n"
+        f"E9;IPP-9;{SITE_A1};MCO;HOSPITALISATION;2025-03-03;Médecine\n"
+    ).encode("latin-1")
     answer = await client.post(ENCOUNTERS, content=content, headers={**keys["member_a"], "content-type": "text/csv"})
     assert answer.status_code == 201, answer.text
-    listing = await client.get(f"/api/v1/legal-entities/{ENTITY_A}/periods/2025-03/submissions",
-                               headers=keys["member_a"])
+    listing = await client.get(
+        f"/api/v1/legal-entities/{ENTITY_A}/periods/2025-03/submissions", headers=keys["member_a"]
+    )
     assert (listing.json()[0]["encoding"], listing.json()[0]["delimiter"]) == ("latin-1", ";")
 
 
@@ -144,27 +150,37 @@ async def test_ndjson_upload_as_a_multipart_part(client: Client, keys: dict) -> 
         f'{{"encounter_id": "E1", "patient_id": "IPP-1", "finess_et": "{SITE_A1}", "activity": "HAD", '
         '"kind": "HOSPITALISATION", "admitted_at": "2025-03-01", "age_at_admission": 80, "surgical_act": false}\n'
     )
-    answer = await client.post(ENCOUNTERS, files={"file": ("march.ndjson", lines, "application/x-ndjson")},
-                               headers=keys["member_a"])
+    answer = await client.post(
+        ENCOUNTERS, files={"file": ("march.ndjson", lines, "application/x-ndjson")}, headers=keys["member_a"]
+    )
     assert answer.status_code == 201, answer.text
 
 
 async def test_a_utf8_bom_is_not_part_of_the_first_field(client: Client, keys: dict) -> None:
-    answer = await client.post(ENCOUNTERS, content="\ufeff".encode() + GOOD.encode(),
-                               headers={**keys["member_a"], "content-type": "text/csv"})
+    answer = await client.post(
+        ENCOUNTERS, content="\ufeff".encode() + GOOD.encode(), headers={**keys["member_a"], "content-type": "text/csv"}
+    )
     assert answer.status_code == 201, answer.text
 
 
 async def test_a_declared_charset_is_used(client: Client, keys: dict) -> None:
-    content = ("encounter_id,patient_id,finess_et,activity,kind,admitted_at,unit\n"
-               f"E1,IPP-1,{SITE_A1},MCO,HOSPITALISATION,2025-03-01,Médecine – œnologie\n").encode("cp1252")
-    answer = await client.post(ENCOUNTERS, content=content,
-                               headers={**keys["member_a"], "content-type": "text/csv; charset=windows-1252"})
+    content = (
+        "encounter_id,patient_id,finess_et,activity,kind,admitted_at,unit\n"
+        f"E1,IPP-1,{SITE_A1},MCO,HOSPITALISATION,2025-03-01,Médecine – œnologie\n"
+    ).encode("cp1252")
+    answer = await client.post(
+        ENCOUNTERS, content=content, headers={**keys["member_a"], "content-type": "text/csv; charset=windows-1252"}
+    )
     assert answer.status_code == 201
-    listing = await client.get(f"/api/v1/legal-entities/{ENTITY_A}/periods/2025-03/submissions", headers=keys["member_a"])
+    listing = await client.get(
+        f"/api/v1/legal-entities/{ENTITY_A}/periods/2025-03/submissions", headers=keys["member_a"]
+    )
     assert listing.json()[0]["encoding"] == "cp1252"
-    refused = await client.post(ENCOUNTERS, content="unit\né\n".encode("latin-1"),
-                                headers={**keys["member_a"], "content-type": "text/csv; charset=utf-8"})
+    refused = await client.post(
+        ENCOUNTERS,
+        content="unit\né\n".encode("latin-1"),
+        headers={**keys["member_a"], "content-type": "text/csv; charset=utf-8"},
+    )
     assert refused.status_code == 422 and "declared UTF-8" in refused.json()["detail"]
 
 
@@ -177,8 +193,9 @@ async def test_ndjson_errors_name_their_line(client: Client, keys: dict) -> None
         f'{{"encounter_id": "E2", "patient_id": "P2", "finess_et": "{SITE_A1}", "activity": "MCO", '
         '"kind": "HOSPITALISATION", "admitted_at": "2025-03-01", "colour": "blue", "unit": ["a"]}\n'
     )
-    answer = await client.post(ENCOUNTERS, content=lines,
-                               headers={**keys["member_a"], "content-type": "application/x-ndjson"})
+    answer = await client.post(
+        ENCOUNTERS, content=lines, headers={**keys["member_a"], "content-type": "application/x-ndjson"}
+    )
     assert answer.status_code == 422
     assert {(e["line"], e["field"], e["reason"]) for e in answer.json()["errors"]} == {
         (3, "", "not a JSON object"),
@@ -188,14 +205,18 @@ async def test_ndjson_errors_name_their_line(client: Client, keys: dict) -> None
 
 
 async def test_an_unsupported_content_type_is_refused(client: Client, keys: dict) -> None:
-    answer = await client.post(ENCOUNTERS, content=b"%PDF-1.7", headers={**keys["member_a"], "content-type": "application/pdf"})
+    answer = await client.post(
+        ENCOUNTERS, content=b"%PDF-1.7", headers={**keys["member_a"], "content-type": "application/pdf"}
+    )
     assert answer.status_code == 422
     assert "unsupported content type" in answer.json()["detail"]
 
 
 async def test_the_error_list_is_capped_with_the_total(client: Client, keys: dict) -> None:
     rows = "".join(f"E{i},P{i},{SITE_A1},MCO,HOSPITALISATION,not-a-date,\n" for i in range(1200))
-    answer = await client.post(ENCOUNTERS, content=HEADER + rows, headers={**keys["member_a"], "content-type": "text/csv"})
+    answer = await client.post(
+        ENCOUNTERS, content=HEADER + rows, headers={**keys["member_a"], "content-type": "text/csv"}
+    )
     problem = answer.json()
     assert problem["error_total"] == 1200
     assert len(problem["errors"]) == 1000

@@ -77,38 +77,56 @@ def _entity_body(scope: str) -> dict[str, Any]:
 
 
 def _ght_body(scope: str) -> dict[str, Any]:
-    region, support = {"own": (REGION_A, ENTITY_A), "foreign": (REGION_A, ENTITY_A2),
-                       "out_of_region": ("93", ENTITY_B)}[scope]
+    region, support = {
+        "own": (REGION_A, ENTITY_A),
+        "foreign": (REGION_A, ENTITY_A2),
+        "out_of_region": ("93", ENTITY_B),
+    }[scope]
     return {"name": f"GHT {scope}", "region": region, "support_finess_ej": support, "valid_from": "2024-01-01"}
 
 
 # operation id -> (rule, the request for a scope). Submission ids and key ids come from `setup`.
 MATRIX: dict[str, tuple[dict[str, tuple[str, ...]], Callable[[str, dict[str, Any]], Call]]] = {
     "listApiKeys": (ADMIN_ONLY, lambda s, _: Call("GET", "/api/v1/api-keys")),
-    "issueApiKey": (ADMIN_ONLY, lambda s, _: Call("POST", "/api/v1/api-keys", json={
-        "name": f"matrix {s}", "role": "member", "finess_ejs": [ENTITY[s]]})),
+    "issueApiKey": (
+        ADMIN_ONLY,
+        lambda s, _: Call(
+            "POST", "/api/v1/api-keys", json={"name": f"matrix {s}", "role": "member", "finess_ejs": [ENTITY[s]]}
+        ),
+    ),
     "revokeApiKey": (ADMIN_ONLY, lambda s, setup: Call("DELETE", f"/api/v1/api-keys/{setup['keys'][s]}")),
     "listAuditEvents": (ADMIN_ONLY, lambda s, _: Call("GET", "/api/v1/audit")),
     "getGht": (GHT_READ, lambda s, _: Call("GET", f"/api/v1/ghts/{GHT[s]}")),
     "putGht": (GHT_MANAGE, lambda s, _: Call("PUT", f"/api/v1/ghts/{GHT[s]}", json=_ght_body(s))),
     "listGhtMembers": (GHT_READ, lambda s, _: Call("GET", f"/api/v1/ghts/{GHT[s]}/legal-entities")),
-    "getGhtMonthCompleteness": (GHT_VIEW, lambda s, _: Call("GET", f"/api/v1/ghts/{GHT[s]}/periods/2025-03/completeness")),
+    "getGhtMonthCompleteness": (
+        GHT_VIEW,
+        lambda s, _: Call("GET", f"/api/v1/ghts/{GHT[s]}/periods/2025-03/completeness"),
+    ),
     "getGhtMonthIndicators": (GHT_VIEW, lambda s, _: Call("GET", f"/api/v1/ghts/{GHT[s]}/periods/2025-03/indicators")),
-    "getGhtMonthReconciliation": (GHT_VIEW, lambda s, _: Call(
-        "GET", f"/api/v1/ghts/{GHT[s]}/periods/2025-03/reconciliation")),
+    "getGhtMonthReconciliation": (
+        GHT_VIEW,
+        lambda s, _: Call("GET", f"/api/v1/ghts/{GHT[s]}/periods/2025-03/reconciliation"),
+    ),
     "getLegalEntity": (ENTITY_READ, lambda s, _: Call("GET", f"/api/v1/legal-entities/{ENTITY[s]}")),
-    "putLegalEntity": (ENTITY_MANAGE, lambda s, _: Call("PUT", f"/api/v1/legal-entities/{ENTITY[s]}",
-                                                        json=_entity_body(s))),
-    "getEntityIndicatorTrend": (ENTITY_READ, lambda s, _: Call(
-        "GET", f"/api/v1/legal-entities/{ENTITY[s]}/indicators?from=2025-02&to=2025-03")),
+    "putLegalEntity": (
+        ENTITY_MANAGE,
+        lambda s, _: Call("PUT", f"/api/v1/legal-entities/{ENTITY[s]}", json=_entity_body(s)),
+    ),
+    "getEntityIndicatorTrend": (
+        ENTITY_READ,
+        lambda s, _: Call("GET", f"/api/v1/legal-entities/{ENTITY[s]}/indicators?from=2025-02&to=2025-03"),
+    ),
     "getEntityMonthEvidence": (GHT_OR_ARS_READ, lambda s, _: Call("GET", _month(s, "evidence"))),
     "getEntityMonthEvidenceTexts": (GHT_OR_ARS_READ, lambda s, _: Call("GET", _month(s, "evidence/texts"))),
     "getEntityMonthIndicators": (ENTITY_READ, lambda s, _: Call("GET", _month(s, "indicators"))),
     "getEntityMonthIndicatorStrata": (ENTITY_READ, lambda s, _: Call("GET", _month(s, "indicators/strata?by=site"))),
     "getEntityMonthMethodology": (ENTITY_READ, lambda s, _: Call("GET", _month(s, "methodology"))),
     "getEntityMonthReconciliation": (ENTITY_READ, lambda s, _: Call("GET", _month(s, "reconciliation"))),
-    "getEntityMonthIndicatorSample": (GHT_OR_ARS_READ, lambda s, _: Call(
-        "GET", _month(s, "samples/P1.O2.LDL?side=denominator"))),
+    "getEntityMonthIndicatorSample": (
+        GHT_OR_ARS_READ,
+        lambda s, _: Call("GET", _month(s, "samples/P1.O2.LDL?side=denominator")),
+    ),
     "listSubmissions": (ENTITY_READ, lambda s, _: Call("GET", _month(s, "submissions"))),
     "uploadSubmission": (UPLOAD, lambda s, _: Call("POST", _month(s, "submissions/patients"), content=PATIENTS)),
     "getMonthWorkflow": (ENTITY_READ, lambda s, _: Call("GET", _month(s, "workflow"))),
@@ -116,24 +134,40 @@ MATRIX: dict[str, tuple[dict[str, tuple[str, ...]], Callable[[str, dict[str, Any
     "countCurrentRecords": (ENTITY_READ, lambda s, _: Call("GET", f"/api/v1/legal-entities/{ENTITY[s]}/records")),
     "listLegalEntitySites": (ENTITY_READ, lambda s, _: Call("GET", f"/api/v1/legal-entities/{ENTITY[s]}/sites")),
     "listNationalMappings": (ADMIN_ONLY, lambda s, _: Call("GET", "/api/v1/national/mappings")),
-    "putNationalMapping": (ADMIN_ONLY, lambda s, _: Call("PUT", f"/api/v1/national/mappings/m-{s}", json={
-        "dataset": "dmp_feeds", "headers": {}})),
+    "putNationalMapping": (
+        ADMIN_ONLY,
+        lambda s, _: Call("PUT", f"/api/v1/national/mappings/m-{s}", json={"dataset": "dmp_feeds", "headers": {}}),
+    ),
     "importNationalFile": (ADMIN_ONLY, lambda s, _: Call("POST", "/api/v1/national/dmp_feeds", content=DMP_FEEDS)),
     "listNationalImports": (ADMIN_ONLY, lambda s, _: Call("GET", "/api/v1/national/dmp_feeds/imports")),
-    "importFinessExtract": (REFERENTIAL_IMPORT, lambda s, _: Call("POST", "/api/v1/referential/finess-extract",
-                                                                  content="")),
+    "importFinessExtract": (
+        REFERENTIAL_IMPORT,
+        lambda s, _: Call("POST", "/api/v1/referential/finess-extract", content=""),
+    ),
     "getSite": (ENTITY_READ, lambda s, _: Call("GET", f"/api/v1/sites/{SITE[s]}")),
-    "putSite": (ENTITY_MANAGE, lambda s, _: Call("PUT", f"/api/v1/sites/{SITE[s]}", json={
-        "finess_ej": ENTITY[s], "name": f"Site {s}", "valid_from": "2024-01-01"})),
-    "getSubmissionErrors": (ENTITY_READ, lambda s, setup: Call(
-        "GET", f"/api/v1/submissions/{setup['refusals'][s]}/errors")),
+    "putSite": (
+        ENTITY_MANAGE,
+        lambda s, _: Call(
+            "PUT",
+            f"/api/v1/sites/{SITE[s]}",
+            json={"finess_ej": ENTITY[s], "name": f"Site {s}", "valid_from": "2024-01-01"},
+        ),
+    ),
+    "getSubmissionErrors": (
+        ENTITY_READ,
+        lambda s, setup: Call("GET", f"/api/v1/submissions/{setup['refusals'][s]}/errors"),
+    ),
 }
 
 
 def _operations(app: Litestar) -> set[str]:
     """Every operation of the app that needs a caller (the public ones excepted)."""
-    return {route_handler.operation_id for route in app.routes for route_handler in route.route_handlers
-            if not route_handler.opt.get("public") and isinstance(route_handler.operation_id, str)}
+    return {
+        route_handler.operation_id
+        for route in app.routes
+        for route_handler in route.route_handlers
+        if not route_handler.opt.get("public") and isinstance(route_handler.operation_id, str)
+    }
 
 
 def test_every_endpoint_has_a_row_in_the_matrix(app: Litestar) -> None:
@@ -142,17 +176,26 @@ def test_every_endpoint_has_a_row_in_the_matrix(app: Litestar) -> None:
 
 async def _setup(client: Client, keys: dict) -> dict[str, Any]:
     admin = keys["admin"]
-    other = await client.put(f"/api/v1/ghts/{OTHER_GHT}", headers=admin, json={
-        "name": "Autre GHT d'Île-de-France", "region": REGION_A, "support_finess_ej": ENTITY_A2})
+    other = await client.put(
+        f"/api/v1/ghts/{OTHER_GHT}",
+        headers=admin,
+        json={"name": "Autre GHT d'Île-de-France", "region": REGION_A, "support_finess_ej": ENTITY_A2},
+    )
     assert other.status_code in (200, 201), other.text
     refusals, api_keys = {}, {}
     for scope, entity in ENTITY.items():
-        refused = await client.post(f"/api/v1/legal-entities/{entity}/periods/2025-02/submissions/patients",
-                                    content="patient_id\n", headers={**admin, "content-type": "text/csv"})
+        refused = await client.post(
+            f"/api/v1/legal-entities/{entity}/periods/2025-02/submissions/patients",
+            content="patient_id\n",
+            headers={**admin, "content-type": "text/csv"},
+        )
         assert refused.status_code == 422, refused.text
         refusals[scope] = refused.json()["submission_id"]
-        issued = await client.post("/api/v1/api-keys", headers=admin,
-                                   json={"name": f"to revoke {scope}", "role": "member", "finess_ejs": [entity]})
+        issued = await client.post(
+            "/api/v1/api-keys",
+            headers=admin,
+            json={"name": f"to revoke {scope}", "role": "member", "finess_ejs": [entity]},
+        )
         assert issued.status_code == 201, issued.text
         api_keys[scope] = issued.json()["key_id"]
     return {"refusals": refusals, "keys": api_keys}
@@ -171,9 +214,9 @@ async def test_every_endpoint_answers_each_role_as_the_matrix_says(client: Clien
         for scope, expected in zip(SCOPES, rule[role], strict=True):
             call = request(scope, setup)
             headers = {**keys[role], **({"content-type": "text/csv"} if call.content is not None else {})}
-            answer = await client.request(call.method, call.path, headers=headers, json=call.json,
-                                          content=call.content)
+            answer = await client.request(call.method, call.path, headers=headers, json=call.json, content=call.content)
             if (got := _outcome(answer.status_code)) != expected:
-                mismatches.append(f"{operation} as {role} on {scope}: {got} ({answer.status_code}), "
-                                  f"expected {expected}")
+                mismatches.append(
+                    f"{operation} as {role} on {scope}: {got} ({answer.status_code}), expected {expected}"
+                )
     assert mismatches == []

@@ -11,21 +11,23 @@ MARCH = f"/api/v1/legal-entities/{ENTITY_A}/periods/2025-03"
 PATIENTS = "patient_id,identity_status,mes_status\nP1,QUAL,OPEN\n"
 
 
-async def _move(client: Client, keys: dict, key: str, step: str, reason: str | None = None,
-                base: str = MARCH) -> tuple[int, dict]:
-    answer = await client.post(f"{base}/workflow/{step}", headers=keys[key],
-                               json={"reason": reason} if reason else None)
+async def _move(
+    client: Client, keys: dict, key: str, step: str, reason: str | None = None, base: str = MARCH
+) -> tuple[int, dict]:
+    answer = await client.post(
+        f"{base}/workflow/{step}", headers=keys[key], json={"reason": reason} if reason else None
+    )
     return answer.status_code, answer.json()
 
 
 async def _upload(client: Client, keys: dict) -> int:
-    answer = await client.post(f"{MARCH}/submissions/patients", content=PATIENTS,
-                               headers={**keys["member_a"], "content-type": "text/csv"})
+    answer = await client.post(
+        f"{MARCH}/submissions/patients", content=PATIENTS, headers={**keys["member_a"], "content-type": "text/csv"}
+    )
     return answer.status_code
 
 
-async def test_a_month_goes_from_draft_to_locked_and_a_locked_month_refuses_uploads(client: Client,
-                                                                                    keys: dict) -> None:
+async def test_a_month_goes_from_draft_to_locked_and_a_locked_month_refuses_uploads(client: Client, keys: dict) -> None:
     assert (await client.get(f"{MARCH}/workflow", headers=keys["member_a"])).json()["state"] == "draft"
     assert (await _move(client, keys, "member_a", "submit"))[1]["state"] == "submitted"
     assert await _upload(client, keys) == 201  # a submitted month still takes files
@@ -33,9 +35,15 @@ async def test_a_month_goes_from_draft_to_locked_and_a_locked_month_refuses_uplo
     status, body = await _move(client, keys, "support", "lock")
     assert (status, body["state"]) == (200, "locked")
     assert [(step["transition"], step["role"]) for step in body["history"]] == [
-        ("submit", "member"), ("validate", "ght_support"), ("lock", "ght_support")]
-    refused = await client.post(f"{MARCH}/submissions/encounters", headers={**keys["member_a"],
-                                "content-type": "text/csv"}, content="encounter_id\n")
+        ("submit", "member"),
+        ("validate", "ght_support"),
+        ("lock", "ght_support"),
+    ]
+    refused = await client.post(
+        f"{MARCH}/submissions/encounters",
+        headers={**keys["member_a"], "content-type": "text/csv"},
+        content="encounter_id\n",
+    )
     assert refused.status_code == 409
     assert refused.json()["type"].endswith("/month-closed")
     listed = await client.get(f"{MARCH}/submissions", headers=keys["member_a"])
@@ -71,8 +79,9 @@ async def test_impossible_and_unknown_transitions_are_refused(client: Client, ke
 
 async def test_the_ght_sees_which_members_are_complete_and_late(client: Client, keys: dict) -> None:
     february = f"/api/v1/legal-entities/{ENTITY_A}/periods/2025-02"
-    await client.post(f"{february}/submissions/patients", content=PATIENTS,
-                      headers={**keys["member_a"], "content-type": "text/csv"})
+    await client.post(
+        f"{february}/submissions/patients", content=PATIENTS, headers={**keys["member_a"], "content-type": "text/csv"}
+    )
     answer = await client.get(f"/api/v1/ghts/{GHT_A}/periods/2025-02/completeness", headers=keys["support"])
     assert answer.status_code == 200, answer.text
     members = {member["finess_ej"]: member for member in answer.json()}
@@ -83,8 +92,13 @@ async def test_the_ght_sees_which_members_are_complete_and_late(client: Client, 
     # due by the end of 15 March (Paris): 16 March 00:00 CET = 15 March 23:00 UTC; the clock is 10 April 09:00
     # UTC, 25 days and 10 hours later: 26 days started
     assert (mine["state"], mine["due_at"], mine["late"], mine["days_late"]) == (
-        "draft", "2025-03-16T00:00:00+01:00", True, 26)
+        "draft",
+        "2025-03-16T00:00:00+01:00",
+        True,
+        26,
+    )
     march = await client.get(f"/api/v1/ghts/{GHT_A}/periods/2025-03/completeness", headers=keys["auditor"])
     assert {member["late"] for member in march.json()} == {False}  # March is due on 15 April
-    assert (await client.get(f"/api/v1/ghts/{GHT_A}/periods/2025-02/completeness",
-                             headers=keys["member_a"])).status_code == 403
+    assert (
+        await client.get(f"/api/v1/ghts/{GHT_A}/periods/2025-02/completeness", headers=keys["member_a"])
+    ).status_code == 403

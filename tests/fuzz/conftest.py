@@ -36,8 +36,14 @@ async def fuzz_headers(request: pytest.FixtureRequest, referential: AsyncEngine)
 def fuzz_app(database_url: str, tmp_path: Path, fuzz_headers: dict[str, str]) -> Iterator[Litestar]:
     """The app, served in-process by schemathesis' ASGI transport (its lifespan runs once, on first call)."""
     # Uploads unlimited: at 30 a minute per key, the fuzzing would meet 429s rather than the handlers.
-    settings = Settings(database_url=database_url, data_dir=tmp_path, pseudonymisation_secret=SECRET,
-                        upload_batch_rows=50, run_migrations_on_start=False, rate_limit_uploads_per_minute=1_000_000)
+    settings = Settings(
+        database_url=database_url,
+        data_dir=tmp_path,
+        pseudonymisation_secret=SECRET,
+        upload_batch_rows=50,
+        run_migrations_on_start=False,
+        rate_limit_uploads_per_minute=1_000_000,
+    )
     app = create_app(settings, clock=lambda: NOW)
     try:
         yield app

@@ -81,10 +81,12 @@ def _with_known_values(values: dict[str, Any] | None) -> st.SearchStrategy[dict[
     """The generated values, or the same with each known parameter drawn from the test referential."""
     if not values or not KNOWN_VALUES.keys() & values.keys():
         return st.just(values)
-    known = st.fixed_dictionaries({
-        name: st.sampled_from(KNOWN_VALUES[name]) if name in KNOWN_VALUES else st.just(value)
-        for name, value in values.items()
-    })
+    known = st.fixed_dictionaries(
+        {
+            name: st.sampled_from(KNOWN_VALUES[name]) if name in KNOWN_VALUES else st.just(value)
+            for name, value in values.items()
+        }
+    )
     return st.one_of(st.just(values), known)
 
 
@@ -103,9 +105,13 @@ NDJSON = "application/x-ndjson"
 schemathesis.serializer.alias(NDJSON, "application/octet-stream")  # the bytes as they are
 UPLOAD_MEDIA_TYPES = ["text/csv", NDJSON, "application/octet-stream"]
 MONTH_FILES = {  # a small file of each of two kinds, for ENTITY_A and March 2025 (the first is valid)
-    "encounters": ("text/csv", (
-        "encounter_id,patient_id,finess_et,activity,kind,admitted_at,discharged_at\n"
-        f"E1,IPP-1,{SITE_A1},MCO,HOSPITALISATION,2025-03-01T10:00:00,2025-03-04\n").encode()),
+    "encounters": (
+        "text/csv",
+        (
+            "encounter_id,patient_id,finess_et,activity,kind,admitted_at,discharged_at\n"
+            f"E1,IPP-1,{SITE_A1},MCO,HOSPITALISATION,2025-03-01T10:00:00,2025-03-04\n"
+        ).encode(),
+    ),
     "patients": (NDJSON, b'{"patient_id": "IPP-1", "ins": "185057512345673", "identity_status": "QUAL"}\n'),
 }
 SMALL_BODIES = st.one_of(st.sampled_from([b"", *(body for _, body in MONTH_FILES.values())]), st.binary(max_size=64))
@@ -129,8 +135,11 @@ def flatmap_case(_: Any, case: Case) -> st.SearchStrategy[Case]:
     any_body = st.tuples(st.sampled_from(UPLOAD_MEDIA_TYPES), SMALL_BODIES).map(lambda drawn: _with_body(case, *drawn))
     if operation_id != "uploadSubmission":
         return any_body
-    month_file = st.sampled_from(sorted(MONTH_FILES)).map(lambda kind: _with_body(
-        case, *MONTH_FILES[kind], path_parameters={"finess_ej": ENTITY_A, "period": "2025-03", "kind": kind}))
+    month_file = st.sampled_from(sorted(MONTH_FILES)).map(
+        lambda kind: _with_body(
+            case, *MONTH_FILES[kind], path_parameters={"finess_ej": ENTITY_A, "period": "2025-03", "kind": kind}
+        )
+    )
     return st.one_of(any_body, month_file)
 
 
@@ -156,10 +165,19 @@ def _run_time() -> Iterator[None]:
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, derandomize=True, database=None, deadline=None,
-          phases=[Phase.explicit, Phase.generate],
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large,
-                                 HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=MAX_EXAMPLES,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 def test_every_answer_is_documented_and_none_is_a_server_error(
     case: Case, fuzz_app: Litestar, fuzz_headers: dict[str, str]
 ) -> None:

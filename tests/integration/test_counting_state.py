@@ -29,11 +29,12 @@ async def test_an_upload_committed_between_two_countings_refills_the_tables(engi
         counting = PgIndicatorEngine(raw)
         before = await counting.count(MONTH.entity, MONTH.month, MONTH.as_of)
         # a second version of the month's files, without any record: no stay, no letter to count
-        await store_month(raw, MONTH.entity.finess_ej, MONTH.month.label, RECEIVED + timedelta(hours=1),
-                          version=2)
+        await store_month(raw, MONTH.entity.finess_ej, MONTH.month.label, RECEIVED + timedelta(hours=1), version=2)
         after = await counting.count(MONTH.entity, MONTH.month, MONTH.as_of)
-    letters = [(result.countings["P1.O2.LDL"].numerator, result.countings["P1.O2.LDL"].denominator)
-               for result in (before, after)]
+    letters = [
+        (result.countings["P1.O2.LDL"].numerator, result.countings["P1.O2.LDL"].denominator)
+        for result in (before, after)
+    ]
     assert letters == [(1, 2), (0, 0)]
 
 
@@ -62,8 +63,10 @@ async def test_nested_loops_are_allowed_again_once_counting_is_over(engine: Asyn
 async def test_a_month_is_judged_on_its_own_patients_file_not_another_months(engine: AsyncEngine) -> None:
     """D4: the counting tables hold every month's patients file; April's, where everyone is
     qualified with a MES profile, must not change March's figures."""
-    april = [replace(state, identity_status=IdentityStatus.QUAL, mes_status=MesStatus.OPEN)
-             for state in MONTH.patients.values()]
+    april = [
+        replace(state, identity_status=IdentityStatus.QUAL, mes_status=MesStatus.OPEN)
+        for state in MONTH.patients.values()
+    ]
     async with stored_month(engine, MONTH, RECEIVED) as raw:
         await store_month(raw, MONTH.entity.finess_ej, "2025-04", RECEIVED, patients=april)
         counted = await PgIndicatorEngine(raw).count(MONTH.entity, MONTH.month, MONTH.as_of)

@@ -33,15 +33,18 @@ def pseudonym(name: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_OID, name))
 
 
-async def _listings(engine: AsyncEngine, month: EntityMonth, seed: int = 0,
-                    size: int = EVERY_UNIT) -> tuple[dict[str, Counting], dict[tuple[str, SampleSide], UnitSample]]:
+async def _listings(
+    engine: AsyncEngine, month: EntityMonth, seed: int = 0, size: int = EVERY_UNIT
+) -> tuple[dict[str, Counting], dict[tuple[str, SampleSide], UnitSample]]:
     """The month's countings, and both sides of every indicator drawn with `seed`."""
     async with stored_month(engine, month, RECEIVED) as raw:
         sql = PgIndicatorEngine(raw)
         counted = await sql.count(month.entity, month.month, month.as_of)
-        drawn = {(indicator, side): await sql.sample(month.entity, month.month, month.as_of, definition, side, size,
-                                                     seed)
-                 for indicator, definition in CATALOGUE.items() for side in SampleSide}
+        drawn = {
+            (indicator, side): await sql.sample(month.entity, month.month, month.as_of, definition, side, size, seed)
+            for indicator, definition in CATALOGUE.items()
+            for side in SampleSide
+        }
     return dict(counted.countings), drawn
 
 
@@ -53,8 +56,9 @@ def _assert_listings_agree(countings: dict[str, Counting], drawn: dict[tuple[str
         assert all(unit.failure is None for unit in numerator.units)
         assert {unit.unit_id for unit in numerator.units} == {u.unit_id for u in denominator.units if u.failure is None}
         failures = Counter(unit.failure for unit in denominator.units if unit.failure is not None)
-        assert failures == {exclusion: n for exclusion, n in counting.explanation
-                            if exclusion.stage is Stage.NUMERATOR}, indicator
+        assert failures == {
+            exclusion: n for exclusion, n in counting.explanation if exclusion.stage is Stage.NUMERATOR
+        }, indicator
         assert len({unit.unit_id for unit in denominator.units}) == counting.denominator  # no unit twice
 
 
@@ -90,9 +94,14 @@ async def test_patient_units_and_weighting_are_listed_before_weighting(engine: A
 
 async def test_a_seed_draws_the_same_units_whatever_the_physical_order(engine: AsyncEngine) -> None:
     month = with_uuid_patients(MARCH)
-    reversed_month = replace(month, patients=dict(reversed(month.patients.items())),
-                             encounters=month.encounters[::-1], consultations=month.consultations[::-1],
-                             documents=month.documents[::-1], messages=month.messages[::-1])
+    reversed_month = replace(
+        month,
+        patients=dict(reversed(month.patients.items())),
+        encounters=month.encounters[::-1],
+        consultations=month.consultations[::-1],
+        documents=month.documents[::-1],
+        messages=month.messages[::-1],
+    )
     _, first = await _listings(engine, month, seed=7, size=3)
     _, again = await _listings(engine, reversed_month, seed=7, size=3)
     _, everything = await _listings(engine, month, seed=7)
@@ -101,15 +110,17 @@ async def test_a_seed_draws_the_same_units_whatever_the_physical_order(engine: A
     assert len(sample.units) == 3 and sample.population == 5
     assert sample.units == population.units[:3]  # a smaller sample is the start of the same draw
     _, other = await _listings(engine, month, seed=8)
-    orders = {seed: [unit.unit_id for unit in drawn["P1.O1", DEN].units]
-              for seed, drawn in ((7, everything), (8, other))}
+    orders = {
+        seed: [unit.unit_id for unit in drawn["P1.O1", DEN].units] for seed, drawn in ((7, everything), (8, other))
+    }
     assert orders[7] != orders[8] and sorted(orders[7]) == sorted(orders[8])
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(month=stay_months() | patient_and_document_months(), seed=st.integers(-(10**12), 10**12))
 @example(month=with_uuid_patients(MARCH), seed=0)
-async def test_the_listed_units_agree_with_the_counting_on_random_months(engine: AsyncEngine, month: EntityMonth,
-                                                                         seed: int) -> None:
+async def test_the_listed_units_agree_with_the_counting_on_random_months(
+    engine: AsyncEngine, month: EntityMonth, seed: int
+) -> None:
     countings, drawn = await _listings(engine, month, seed=seed)
     _assert_listings_agree(countings, drawn)

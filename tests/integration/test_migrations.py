@@ -31,9 +31,14 @@ async def test_stairway_upgrade_downgrade_upgrade(migrated_engine: AsyncEngine, 
         await upgrade(engine)
         await downgrade(engine, "base")
         async with engine.connect() as connection:
-            left = (await connection.execute(text(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' "
-                "AND table_name <> 'alembic_version'"))).scalar()
+            left = (
+                await connection.execute(
+                    text(
+                        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' "
+                        "AND table_name <> 'alembic_version'"
+                    )
+                )
+            ).scalar()
         assert left == 0
         await upgrade(engine)
     finally:

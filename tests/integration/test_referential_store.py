@@ -47,6 +47,9 @@ async def test_declaring_the_same_version_again_records_nothing_new(referential:
     async with referential.begin() as connection:
         store = PgReferentialStore(connection)
         await store.put_legal_entity(replace(ENTITIES[0], recorded_at=None))
-        count = (await connection.execute(
-            text("SELECT count(*) FROM legal_entity_version WHERE finess_ej = :ej"), {"ej": ENTITY_A})).scalar()
+        count = (
+            await connection.execute(
+                text("SELECT count(*) FROM legal_entity_version WHERE finess_ej = :ej"), {"ej": ENTITY_A}
+            )
+        ).scalar()
     assert count == 1

@@ -28,9 +28,13 @@ from tests.support.stored_records import store_month
 OLD, RECENT = MONTH.month, MONTH.month.shifted(1)  # 2025-03 is purged, 2025-04 kept
 PURGE_AT = datetime(2025, 6, 1, tzinfo=UTC)
 OTHER = replace(MONTH.entity, finess_ej=ENTITY_B)
-RECORDS = {RecordKind.PATIENTS: len(MONTH.patients), RecordKind.ENCOUNTERS: len(MONTH.encounters),
-           RecordKind.CONSULTATIONS: len(MONTH.consultations), RecordKind.DOCUMENTS: len(MONTH.documents),
-           RecordKind.MESSAGES: len(MONTH.messages)}
+RECORDS = {
+    RecordKind.PATIENTS: len(MONTH.patients),
+    RecordKind.ENCOUNTERS: len(MONTH.encounters),
+    RecordKind.CONSULTATIONS: len(MONTH.consultations),
+    RecordKind.DOCUMENTS: len(MONTH.documents),
+    RecordKind.MESSAGES: len(MONTH.messages),
+}
 
 
 @pytest.fixture
@@ -40,16 +44,32 @@ async def stored(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
     async with engine.begin() as connection:
         raw = await asyncpg_connection(connection)
         for finess_ej in (MONTH.entity.finess_ej, ENTITY_B):
-            await store_month(raw, finess_ej, OLD.label, RECEIVED, patients=list(MONTH.patients.values()),
-                              encounters=MONTH.encounters, consultations=MONTH.consultations,
-                              documents=MONTH.documents, messages=MONTH.messages)
+            await store_month(
+                raw,
+                finess_ej,
+                OLD.label,
+                RECEIVED,
+                patients=list(MONTH.patients.values()),
+                encounters=MONTH.encounters,
+                consultations=MONTH.consultations,
+                documents=MONTH.documents,
+                messages=MONTH.messages,
+            )
             await raw.execute(
                 """INSERT INTO submission (finess_ej, period, kind, status, content_sha256, size_bytes, row_count,
                        file_format, uploaded_by, received_at, issue_total, issues)
                    VALUES ($1, $2, 'documents', 'refused', 'refused-file', 10, 1, 'csv', 'test', $3, 1, '[]')""",
-                finess_ej, OLD.label, RECEIVED)
-        await store_month(raw, MONTH.entity.finess_ej, RECENT.label, RECEIVED + timedelta(seconds=1),
-                          patients=list(MONTH.patients.values())[:1])
+                finess_ej,
+                OLD.label,
+                RECEIVED,
+            )
+        await store_month(
+            raw,
+            MONTH.entity.finess_ej,
+            RECENT.label,
+            RECEIVED + timedelta(seconds=1),
+            patients=list(MONTH.patients.values())[:1],
+        )
     await _count(engine, MONTH.entity, OLD, FIRST_READ)
     await PgAuditTrail(engine).append(AuditEvent(RECEIVED, "key1", "admin", "write", "POST", "/api/v1/x", "", 201))
     yield engine
@@ -76,22 +96,33 @@ async def test_a_purge_deletes_old_months_and_keeps_recent_ones_the_countings_an
     countings_before = await _scalar(stored, "SELECT count(*) FROM indicator_counting")
     report = await purge_before(stored, RECENT, at=PURGE_AT)
 
-    assert report.rows == {**{record_table_name(kind): 2 * count for kind, count in RECORDS.items()},
-                           "submission": 2 * 6}  # five accepted files and a refused one, per entity
+    assert report.rows == {
+        **{record_table_name(kind): 2 * count for kind, count in RECORDS.items()},
+        "submission": 2 * 6,
+    }  # five accepted files and a refused one, per entity
     assert (report.months, report.months_never_counted) == (2, 1)  # ENTITY_B's March was never read
     assert await _scalar(stored, f"SELECT count(*) FROM submission WHERE period < '{RECENT.label}'") == 0
     assert await _scalar(stored, f"SELECT count(*) FROM submission WHERE period = '{RECENT.label}'") == 5
     assert await _scalar(stored, "SELECT count(*) FROM patient_record") == 1  # April's
     assert await _scalar(stored, "SELECT count(*) FROM indicator_counting") == countings_before == 1
-    assert await _scalar(stored, "SELECT string_agg(finess_ej || ' ' || period, ',' ORDER BY finess_ej) "
-                                 "FROM purged_month") == f"{ENTITY_B} {OLD.label},{MONTH.entity.finess_ej} {OLD.label}"
+    assert (
+        await _scalar(stored, "SELECT string_agg(finess_ej || ' ' || period, ',' ORDER BY finess_ej) FROM purged_month")
+        == f"{ENTITY_B} {OLD.label},{MONTH.entity.finess_ej} {OLD.label}"
+    )
 
     async with stored.connect() as connection:
         events = (await connection.execute(text("SELECT * FROM audit_event ORDER BY id"))).all()
     assert len(events) == 2
     purge = events[-1]
     assert (purge.actor, purge.role, purge.action, purge.method, purge.path, purge.status, purge.at) == (
-        "cli", "admin", "purge", "CLI", "/retention/purge", 200, PURGE_AT)
+        "cli",
+        "admin",
+        "purge",
+        "CLI",
+        "/retention/purge",
+        200,
+        PURGE_AT,
+    )
     assert purge.query.startswith(f"before={RECENT.label}&months=2&months_never_counted=1&patient_record=10&")
     verification = await PgAuditTrail(stored).verify()
     assert verification.intact and verification.checked == 2
@@ -105,7 +136,11 @@ async def test_a_purged_month_reads_its_last_stored_counting(stored: AsyncEngine
     for as_of in (FIRST_READ, STAY_CLOSES, PURGE_AT + timedelta(days=30)):
         kept = await _count(stored, MONTH.entity, OLD, as_of)
         assert (kept.counting_id, kept.as_of, kept.counted, kept.purged) == (
-            before.counting_id, FIRST_READ, before.counted, True)
+            before.counting_id,
+            FIRST_READ,
+            before.counted,
+            True,
+        )
     reference = compute_month(replace(MONTH, as_of=FIRST_READ), target_referential())
     assert judge_month(MONTH.entity, OLD, FIRST_READ, target_referential(), kept.counted) == reference
     assert {file.kind for file in kept.input_files if file.period == OLD.label} == {kind.value for kind in RecordKind}
@@ -151,11 +186,14 @@ async def test_a_second_purge_finds_nothing_left_and_is_audited_too(stored: Asyn
     assert (await PgAuditTrail(stored).verify()).checked == 3
 
 
-@pytest.mark.parametrize(("today", "cutoff"), [
-    (date(2025, 4, 10), "2019-04"),  # March 2019 ended more than 6 years before: purged
-    (date(2025, 4, 30), "2019-04"),  # April 2019 ends exactly 6 years before: not yet
-    (date(2025, 5, 1), "2019-05"),
-    (date(2024, 2, 29), "2018-02"),  # counted back to 28 February 2018
-])
+@pytest.mark.parametrize(
+    ("today", "cutoff"),
+    [
+        (date(2025, 4, 10), "2019-04"),  # March 2019 ended more than 6 years before: purged
+        (date(2025, 4, 30), "2019-04"),  # April 2019 ends exactly 6 years before: not yet
+        (date(2025, 5, 1), "2019-05"),
+        (date(2024, 2, 29), "2018-02"),  # counted back to 28 February 2018
+    ],
+)
 def test_the_cutoff_keeps_a_month_until_its_last_day_is_past_the_retention(today: date, cutoff: str) -> None:
     assert retention_cutoff(today, 6).label == cutoff

@@ -26,9 +26,17 @@ STAY_CLOSES = datetime(2025, 4, 2, 9, 0, tzinfo=UTC)
 
 
 async def _store(connection: asyncpg.Connection, finess_ej: str, received_at: datetime) -> None:
-    await store_month(connection, finess_ej, MONTH.month.label, received_at, patients=list(MONTH.patients.values()),
-                      encounters=MONTH.encounters, consultations=MONTH.consultations, documents=MONTH.documents,
-                      messages=MONTH.messages)
+    await store_month(
+        connection,
+        finess_ej,
+        MONTH.month.label,
+        received_at,
+        patients=list(MONTH.patients.values()),
+        encounters=MONTH.encounters,
+        consultations=MONTH.consultations,
+        documents=MONTH.documents,
+        messages=MONTH.messages,
+    )
 
 
 @pytest.fixture
@@ -42,9 +50,12 @@ async def connection(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connection]:
 
 
 async def _rows(connection: asyncpg.Connection, finess_ej: str) -> list[asyncpg.Record]:
-    return list(await connection.fetch(
-        "SELECT id, as_of, valid_until, computed_at FROM indicator_counting WHERE finess_ej = $1 ORDER BY id",
-        finess_ej))
+    return list(
+        await connection.fetch(
+            "SELECT id, as_of, valid_until, computed_at FROM indicator_counting WHERE finess_ej = $1 ORDER BY id",
+            finess_ej,
+        )
+    )
 
 
 async def test_a_counting_is_reused_until_a_record_instant_changes_it(connection: asyncpg.Connection) -> None:
@@ -55,13 +66,20 @@ async def test_a_counting_is_reused_until_a_record_instant_changes_it(connection
     rows = await _rows(connection, MONTH.entity.finess_ej)
     assert reused.counting_id == first.counting_id and reused.as_of == FIRST_READ
     assert [(row["as_of"], row["valid_until"]) for row in rows] == [
-        (FIRST_READ, STAY_CLOSES), (STAY_CLOSES, datetime(2025, 5, 10, 7, 0, tzinfo=UTC))]  # a DMP acceptance
+        (FIRST_READ, STAY_CLOSES),
+        (STAY_CLOSES, datetime(2025, 5, 10, 7, 0, tzinfo=UTC)),
+    ]  # a DMP acceptance
     assert recounted.counting_id == rows[1]["id"]
     for counting, instant in ((first, FIRST_READ), (recounted, STAY_CLOSES)):
         reference = compute_month(replace(MONTH, as_of=instant), target_referential())
         assert judge_month(MONTH.entity, MONTH.month, instant, target_referential(), counting.counted) == reference
-    assert {file.kind for file in first.input_files} == {"patients", "encounters", "consultations", "documents",
-                                                         "messages"}
+    assert {file.kind for file in first.input_files} == {
+        "patients",
+        "encounters",
+        "consultations",
+        "documents",
+        "messages",
+    }
 
 
 async def test_another_entitys_files_leave_a_stored_counting_untouched(connection: asyncpg.Connection) -> None:
@@ -77,8 +95,8 @@ async def test_another_entitys_files_leave_a_stored_counting_untouched(connectio
     assert after_other.counting_id == stored.counting_id
     assert after_own.counting_id != stored.counting_id and len(own_rows) == 2
     assert {(file.kind, file.period) for file in after_own.input_files} - {
-        (file.kind, file.period) for file in stored.input_files} == {
-        (kind, "2025-04") for kind in ("patients", "encounters", "consultations", "documents", "messages")}
+        (file.kind, file.period) for file in stored.input_files
+    } == {(kind, "2025-04") for kind in ("patients", "encounters", "consultations", "documents", "messages")}
 
 
 async def test_new_policies_are_new_inputs(connection: asyncpg.Connection) -> None:

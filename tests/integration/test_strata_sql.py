@@ -50,33 +50,60 @@ H, SEANCE = EncounterKind.HOSPITALISATION, EncounterKind.SEANCE
 # - lab report R1: its first document D1 (unit U1) is linked to encounter E1 (site A) and to
 #   consultation C1 (site B): the encounter wins; D2 (unit U2) comes later.
 LAST_AND_FIRST = EntityMonth(
-    LegalEntity("750712184", "CH", "GHT", "75", date(2024, 1, 1)), Period(2025, 3), _paris(2025, 6, 1),
+    LegalEntity("750712184", "CH", "GHT", "75", date(2024, 1, 1)),
+    Period(2025, 3),
+    _paris(2025, 6, 1),
     {P0: PatientState(P0, IdentityStatus.QUAL, mes_status=MesStatus.OPEN)},
-    (Encounter("E1", P0, A, Activity.PSY, H, _paris(2025, 3, 1, 9), _paris(2025, 3, 20, 9), "G1", unit=U1),
-     Encounter("E2", P0, B, Activity.PSY, H, _paris(2025, 3, 5, 9), _paris(2025, 3, 10, 9), "G1", unit=U2),
-     Encounter("S1", P0, A, Activity.CHIMIOTHERAPIE, SEANCE, _paris(2024, 12, 31, 9), _paris(2024, 12, 31, 12), unit=U1),
-     Encounter("S2", P0, A, Activity.CHIMIOTHERAPIE, SEANCE, _paris(2025, 1, 15, 9), _paris(2025, 1, 15, 12), unit=U1),
-     Encounter("S3", P0, B, Activity.CHIMIOTHERAPIE, SEANCE, _paris(2025, 3, 1, 9), _paris(2025, 3, 1, 12), unit=U2)),
+    (
+        Encounter("E1", P0, A, Activity.PSY, H, _paris(2025, 3, 1, 9), _paris(2025, 3, 20, 9), "G1", unit=U1),
+        Encounter("E2", P0, B, Activity.PSY, H, _paris(2025, 3, 5, 9), _paris(2025, 3, 10, 9), "G1", unit=U2),
+        Encounter(
+            "S1", P0, A, Activity.CHIMIOTHERAPIE, SEANCE, _paris(2024, 12, 31, 9), _paris(2024, 12, 31, 12), unit=U1
+        ),
+        Encounter(
+            "S2", P0, A, Activity.CHIMIOTHERAPIE, SEANCE, _paris(2025, 1, 15, 9), _paris(2025, 1, 15, 12), unit=U1
+        ),
+        Encounter("S3", P0, B, Activity.CHIMIOTHERAPIE, SEANCE, _paris(2025, 3, 1, 9), _paris(2025, 3, 1, 12), unit=U2),
+    ),
     (Consultation("C1", P0, B, _paris(2025, 3, 10, 9), True),),
-    (Document("D1", P0, "11502-2", _paris(2025, 3, 10, 10), DocumentFormat.CDA_R2_N1, True, report_id="R1",
-              encounter_id="E1", consultation_id="C1", unit=U1),
-     Document("D2", P0, "11502-2", _paris(2025, 3, 11, 10), DocumentFormat.CDA_R2_N1, True, report_id="R1",
-              unit=U2)),
+    (
+        Document(
+            "D1",
+            P0,
+            "11502-2",
+            _paris(2025, 3, 10, 10),
+            DocumentFormat.CDA_R2_N1,
+            True,
+            report_id="R1",
+            encounter_id="E1",
+            consultation_id="C1",
+            unit=U1,
+        ),
+        Document("D2", P0, "11502-2", _paris(2025, 3, 11, 10), DocumentFormat.CDA_R2_N1, True, report_id="R1", unit=U2),
+    ),
 )
 
 
 @st.composite
 def stratified_months(draw: st.DrawFn) -> EntityMonth:
     month = draw(stay_months() | patient_and_document_months())
-    encounters = tuple(replace(e, site=draw(st.sampled_from(SITES)), unit=draw(st.sampled_from(UNITS)))
-                       for e in month.encounters)
+    encounters = tuple(
+        replace(e, site=draw(st.sampled_from(SITES)), unit=draw(st.sampled_from(UNITS))) for e in month.encounters
+    )
     linkable = [e.encounter_id for e in encounters] or ["none"]
     return replace(
-        month, encounters=encounters,
+        month,
+        encounters=encounters,
         consultations=tuple(replace(c, site=draw(st.sampled_from(SITES))) for c in month.consultations),
-        documents=tuple(replace(d, unit=draw(st.sampled_from(UNITS)),
-                                encounter_id=d.encounter_id or draw(st.none() | st.sampled_from(linkable)))
-                        for d in month.documents))
+        documents=tuple(
+            replace(
+                d,
+                unit=draw(st.sampled_from(UNITS)),
+                encounter_id=d.encounter_id or draw(st.none() | st.sampled_from(linkable)),
+            )
+            for d in month.documents
+        ),
+    )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -86,6 +113,5 @@ def stratified_months(draw: st.DrawFn) -> EntityMonth:
 async def test_strata_in_sql_equal_the_domain(engine: AsyncEngine, month: EntityMonth) -> None:
     async with stored_month(engine, month, datetime(2025, 3, 1, tzinfo=UTC)) as raw:
         for dimension in Dimension:
-            counted = await PgIndicatorEngine(raw).count_strata(month.entity, month.month, month.as_of,
-                                                                dimension)
+            counted = await PgIndicatorEngine(raw).count_strata(month.entity, month.month, month.as_of, dimension)
             assert counted == count_strata(month, dimension), dimension

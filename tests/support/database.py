@@ -3,8 +3,11 @@
 from adapters.persistence.tables import metadata
 
 _AUDIT_TRAIL = "audit_event"
-EMPTY_ALL_TABLES = ("TRUNCATE " + ", ".join(table.name for table in metadata.sorted_tables if table.name != _AUDIT_TRAIL)
-                    + " RESTART IDENTITY")
+EMPTY_ALL_TABLES = (
+    "TRUNCATE "
+    + ", ".join(table.name for table in metadata.sorted_tables if table.name != _AUDIT_TRAIL)
+    + " RESTART IDENTITY"
+)
 """Every table but the audit trail, which refuses TRUNCATE (see EMPTY_AUDIT_TRAIL)."""
 
 EMPTY_AUDIT_TRAIL = (

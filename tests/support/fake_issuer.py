@@ -71,14 +71,25 @@ class FakeIssuer:
             keys.append({**to_jwk(private.public_key(), as_dict=True), "kid": kid, "alg": algorithm, "use": "sig"})
         return {"keys": keys}
 
-    def token(self, kid: str = "key-1", *, signing_key: Any = None, algorithm: str | None = None,
-              **claims: Any) -> str:
+    def token(self, kid: str = "key-1", *, signing_key: Any = None, algorithm: str | None = None, **claims: Any) -> str:
         """A token naming the key `kid`, signed with it (or `signing_key`), with the claims of a member
         of ENTITY_A unless given; a claim given as ABSENT is left out."""
         now = int(time.time())
-        values = {"iss": ISSUER, "aud": AUDIENCE, "sub": "f3a9c2e1-user", "iat": now, "nbf": now, "exp": now + 300,
-                  "hopen2_role": "member", "hopen2_finess_ej": [ENTITY_A], **claims}
+        values = {
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "sub": "f3a9c2e1-user",
+            "iat": now,
+            "nbf": now,
+            "exp": now + 300,
+            "hopen2_role": "member",
+            "hopen2_finess_ej": [ENTITY_A],
+            **claims,
+        }
         private, key_algorithm = self.keys.get(kid, self.keys["key-1"])  # an unpublished kid: key-1 signs
-        return jwt.encode({name: value for name, value in values.items() if value is not ABSENT},
-                          signing_key if signing_key is not None else private,
-                          algorithm=algorithm or key_algorithm, headers={"kid": kid})
+        return jwt.encode(
+            {name: value for name, value in values.items() if value is not ABSENT},
+            signing_key if signing_key is not None else private,
+            algorithm=algorithm or key_algorithm,
+            headers={"kid": kid},
+        )

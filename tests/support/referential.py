@@ -20,8 +20,9 @@ GHTS = (
     Ght(GHT_B, "GHT test PACA", REGION_B, ENTITY_B, SINCE, RECORDED),
 )
 ENTITIES = (
-    LegalEntity(ENTITY_A, "CHU Test", GHT_A, "75", SINCE, Capabilities(True, True, True, True, False),
-                recorded_at=RECORDED),
+    LegalEntity(
+        ENTITY_A, "CHU Test", GHT_A, "75", SINCE, Capabilities(True, True, True, True, False), recorded_at=RECORDED
+    ),
     LegalEntity(ENTITY_A2, "CH Test", GHT_A, "34", SINCE, recorded_at=RECORDED),
     LegalEntity(ENTITY_B, "CH Sud", GHT_B, "13", SINCE, recorded_at=RECORDED),
 )

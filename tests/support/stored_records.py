@@ -25,43 +25,111 @@ def _value(value: Any) -> Any:
 
 def _rows(kind: RecordKind, records: Sequence[Any]) -> list[tuple[Any, ...]]:
     if kind is RecordKind.PATIENTS:
-        return [(uuid.UUID(p.patient), None, p.identity_status.value, p.doubtful, p.fictitious, p.mes_status.value)
-                for p in records]
+        return [
+            (uuid.UUID(p.patient), None, p.identity_status.value, p.doubtful, p.fictitious, p.mes_status.value)
+            for p in records
+        ]
     if kind is RecordKind.ENCOUNTERS:
-        return [(e.encounter_id, uuid.UUID(e.patient), e.site, e.activity.value, e.kind.value, e.admitted_at,
-                 e.discharged_at, e.stay_group_id, e.age_at_admission, e.surgical_act, e.eligible_pathway, e.unit)
-                for e in records]
+        return [
+            (
+                e.encounter_id,
+                uuid.UUID(e.patient),
+                e.site,
+                e.activity.value,
+                e.kind.value,
+                e.admitted_at,
+                e.discharged_at,
+                e.stay_group_id,
+                e.age_at_admission,
+                e.surgical_act,
+                e.eligible_pathway,
+                e.unit,
+            )
+            for e in records
+        ]
     if kind is RecordKind.CONSULTATIONS:
-        return [(c.consultation_id, uuid.UUID(c.patient), c.site, c.occurred_at, c.ace_billed, c.eligible_pathway)
-                for c in records]
+        return [
+            (c.consultation_id, uuid.UUID(c.patient), c.site, c.occurred_at, c.ace_billed, c.eligible_pathway)
+            for c in records
+        ]
     if kind is RecordKind.DOCUMENTS:
-        return [(d.document_id, d.version, d.report, uuid.UUID(d.patient), d.encounter_id, d.consultation_id,
-                 d.stay_group_id, d.type_code, d.produced_at, d.format.value, d.ins_qualified, d.datamatrix,
-                 d.dmp_status.value, d.dmp_sent_at, d.dmp_lot_id, d.subcontracted, d.no_transmission,
-                 _value(d.discipline), _value(d.modality), d.unit) for d in records]
-    return [(m.message_id, uuid.UUID(m.patient), m.channel.value, m.sent_at, m.sender_finess,
-             m.to_health_correspondent, m.has_cda_xdm, m.attachment_ins_qualified) for m in records]
+        return [
+            (
+                d.document_id,
+                d.version,
+                d.report,
+                uuid.UUID(d.patient),
+                d.encounter_id,
+                d.consultation_id,
+                d.stay_group_id,
+                d.type_code,
+                d.produced_at,
+                d.format.value,
+                d.ins_qualified,
+                d.datamatrix,
+                d.dmp_status.value,
+                d.dmp_sent_at,
+                d.dmp_lot_id,
+                d.subcontracted,
+                d.no_transmission,
+                _value(d.discipline),
+                _value(d.modality),
+                d.unit,
+            )
+            for d in records
+        ]
+    return [
+        (
+            m.message_id,
+            uuid.UUID(m.patient),
+            m.channel.value,
+            m.sent_at,
+            m.sender_finess,
+            m.to_health_correspondent,
+            m.has_cda_xdm,
+            m.attachment_ins_qualified,
+        )
+        for m in records
+    ]
 
 
 async def store_month(
-    connection: asyncpg.Connection, finess_ej: str, period: str, received_at: datetime, *,
-    patients: Sequence[PatientState] = (), encounters: Sequence[Encounter] = (),
-    consultations: Sequence[Consultation] = (), documents: Sequence[Document] = (), messages: Sequence[Message] = (),
+    connection: asyncpg.Connection,
+    finess_ej: str,
+    period: str,
+    received_at: datetime,
+    *,
+    patients: Sequence[PatientState] = (),
+    encounters: Sequence[Encounter] = (),
+    consultations: Sequence[Consultation] = (),
+    documents: Sequence[Document] = (),
+    messages: Sequence[Message] = (),
     version: int = 1,
 ) -> None:
     by_kind: dict[RecordKind, Sequence[Any]] = {
-        RecordKind.PATIENTS: patients, RecordKind.ENCOUNTERS: encounters, RecordKind.CONSULTATIONS: consultations,
-        RecordKind.DOCUMENTS: documents, RecordKind.MESSAGES: messages,
+        RecordKind.PATIENTS: patients,
+        RecordKind.ENCOUNTERS: encounters,
+        RecordKind.CONSULTATIONS: consultations,
+        RecordKind.DOCUMENTS: documents,
+        RecordKind.MESSAGES: messages,
     }
     for kind, records in by_kind.items():
         submission_id = await connection.fetchval(
             """INSERT INTO submission (finess_ej, period, kind, status, version, content_sha256, size_bytes,
                    row_count, file_format, uploaded_by, received_at)
                VALUES ($1, $2, $3, 'accepted', $7, $4, 0, $5, 'csv', 'test', $6) RETURNING id""",
-            finess_ej, period, kind.value, uuid.uuid4().hex, len(records), received_at, version)
+            finess_ej,
+            period,
+            kind.value,
+            uuid.uuid4().hex,
+            len(records),
+            received_at,
+            version,
+        )
         rows = [(submission_id, line, *row) for line, row in enumerate(_rows(kind, records), start=2)]
-        await connection.copy_records_to_table(record_table_name(kind), records=rows,
-                                               columns=["submission_id", "line_no", *storage_columns(kind)])
+        await connection.copy_records_to_table(
+            record_table_name(kind), records=rows, columns=["submission_id", "line_no", *storage_columns(kind)]
+        )
 
 
 def with_uuid_patients(month: EntityMonth) -> EntityMonth:
@@ -79,9 +147,17 @@ def with_uuid_patients(month: EntityMonth) -> EntityMonth:
 
 async def store_entity_month(connection: asyncpg.Connection, month: EntityMonth, received_at: datetime) -> None:
     """Every record of `month`, stored as the entity's files of that month."""
-    await store_month(connection, month.entity.finess_ej, month.month.label, received_at,
-                      patients=list(month.patients.values()), encounters=month.encounters,
-                      consultations=month.consultations, documents=month.documents, messages=month.messages)
+    await store_month(
+        connection,
+        month.entity.finess_ej,
+        month.month.label,
+        received_at,
+        patients=list(month.patients.values()),
+        encounters=month.encounters,
+        consultations=month.consultations,
+        documents=month.documents,
+        messages=month.messages,
+    )
 
 
 @asynccontextmanager

@@ -10,8 +10,17 @@ from domain.periods import PARIS
 def _chain(count: int) -> list[AuditEvent]:
     events, previous = [], GENESIS
     for event_id in range(1, count + 1):
-        event = AuditEvent(datetime(2025, 4, 10, 9, event_id, tzinfo=UTC), "key1", "ars_auditor", "read", "GET",
-                           f"/api/v1/legal-entities/750712184/periods/2025-0{event_id}/indicators", "", 200, event_id)
+        event = AuditEvent(
+            datetime(2025, 4, 10, 9, event_id, tzinfo=UTC),
+            "key1",
+            "ars_auditor",
+            "read",
+            "GET",
+            f"/api/v1/legal-entities/750712184/periods/2025-0{event_id}/indicators",
+            "",
+            200,
+            event_id,
+        )
         event = replace(event, previous_hash=previous, hash=event_hash(event_id, previous, event))
         events.append(event)
         previous = event.hash

@@ -143,10 +143,7 @@ def records(demo: DemoGht) -> dict[tuple[str, str, str], list[Record]]:
     """Every file of the demo, validated row by row and typed: (finess_ej, period, kind) -> rows."""
     loaded = {}
     for demo_file in demo.files:
-        rows = [
-            typed(demo_file.kind, raw, f"{demo_file.path}:{number}")
-            for number, raw in raw_rows(demo_file)
-        ]
+        rows = [typed(demo_file.kind, raw, f"{demo_file.path}:{number}") for number, raw in raw_rows(demo_file)]
         assert len(rows) == demo_file.rows
         loaded[demo_file.finess_ej, demo_file.period, demo_file.kind] = rows
     return loaded
@@ -401,9 +398,7 @@ def test_identity_qualification_improves_month_after_month(
     patients = [row for (_, _, kind), rows in records.items() if kind == "patients" for row in rows]
     assert any(row["identity_doubtful"] for row in patients)
     assert any(row["identity_fictitious"] for row in patients)
-    assert {row["mes_status"] for row in patients} == {
-        None, "UNKNOWN", "OPEN", "NONE", "OPPOSED", "CLOSED"
-    }
+    assert {row["mes_status"] for row in patients} == {None, "UNKNOWN", "OPEN", "NONE", "OPPOSED", "CLOSED"}
 
 
 def test_documents_cover_every_type_format_status_and_flag(
@@ -455,9 +450,7 @@ def test_encounters_span_months_and_some_stay_open(
         if kind == "encounters" for row in rows
     )  # fmt: skip
     assert sum(count > 1 for count in appearances.values()) > 50
-    encounters = [
-        row for (_, _, kind), rows in records.items() if kind == "encounters" for row in rows
-    ]
+    encounters = [row for (_, _, kind), rows in records.items() if kind == "encounters" for row in rows]
     assert any(row["discharged_at"] is None for row in encounters)
     month_end_offsets = [
         row["discharged_at"] for row in encounters
@@ -477,9 +470,7 @@ def test_had_stays_vary_and_one_month_has_no_prescription(
     referential: dict[str, Any], records: dict[tuple[str, str, str], list[Record]]
 ) -> None:
     had = entity(referential, is_had=True)["finess_ej"]
-    stays = {
-        row["encounter_id"]: row for period in MONTHS for row in records[had, period, "encounters"]
-    }
+    stays = {row["encounter_id"]: row for period in MONTHS for row in records[had, period, "encounters"]}
     lengths = [
         (parse_stamp(row["discharged_at"]).date() - parse_stamp(row["admitted_at"]).date()).days
         for row in stays.values() if row["discharged_at"]
@@ -487,8 +478,7 @@ def test_had_stays_vary_and_one_month_has_no_prescription(
     assert any(length < 8 for length in lengths) and any(length >= 8 for length in lengths)
     assert any(row["age_at_admission"] < 18 for row in stays.values())
     prescriptions = [
-        sum(row["type_code"] in PRESCRIPTIONS for row in records[had, period, "documents"])
-        for period in MONTHS
+        sum(row["type_code"] in PRESCRIPTIONS for row in records[had, period, "documents"]) for period in MONTHS
     ]
     assert prescriptions[1] == 0
     assert sum(count > 0 for count in prescriptions) >= 4
@@ -497,14 +487,10 @@ def test_had_stays_vary_and_one_month_has_no_prescription(
 def test_psy_groups_and_series_sessions(
     referential: dict[str, Any], records: dict[tuple[str, str, str], list[Record]]
 ) -> None:
-    encounters = [
-        (ej, row) for (ej, _, kind), rows in records.items() if kind == "encounters" for row in rows
-    ]
+    encounters = [(ej, row) for (ej, _, kind), rows in records.items() if kind == "encounters" for row in rows]
     grouped = Counter(row["stay_group_id"] for _, row in encounters if row["stay_group_id"])
     assert any(count >= 3 for count in grouped.values())
-    assert any(
-        row["activity"] == "PSY" and row["kind"] == "HOSPITALISATION" for _, row in encounters
-    )
+    assert any(row["activity"] == "PSY" and row["kind"] == "HOSPITALISATION" for _, row in encounters)
     sessions: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for ej, row in encounters:
         if row["kind"] == "SEANCE":
@@ -528,17 +514,14 @@ def test_messages_and_consultations_mix(
     assert {row["to_health_correspondent"] for row in pro} == {True, False}
     assert {row["has_cda_xdm"] for row in pro} >= {True, False}
     assert {row["attachment_ins_qualified"] for row in messages} == {None, True, False}
-    consultations = [
-        row for (_, _, kind), rows in records.items() if kind == "consultations" for row in rows
-    ]
+    consultations = [row for (_, _, kind), rows in records.items() if kind == "consultations" for row in rows]
     assert {row["ace_billed"] for row in consultations} == {True, False}
     assert any(row["eligible_pathway"] for row in consultations)
 
 
 def test_members_write_in_different_styles(demo: DemoGht) -> None:
     by_member = {
-        ej: next(f for f in demo.files if f.finess_ej == ej and f.kind == "encounters")
-        for ej in demo.finess_ejs
+        ej: next(f for f in demo.files if f.finess_ej == ej and f.kind == "encounters") for ej in demo.finess_ejs
     }
     styles = {f.media_type for f in by_member.values()}
     assert styles == {"text/csv; charset=utf-8", "text/csv; charset=iso-8859-1",

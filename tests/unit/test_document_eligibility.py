@@ -27,23 +27,41 @@ AS_OF = datetime(2025, 3, 15, 12, 0, tzinfo=PARIS)
 def letter(**changes: object) -> Document:
     """A discharge letter that counts for December 2024: every test changes one thing."""
     document = Document(
-        document_id="doc-1", patient="p-1", type_code="11490-0",
-        produced_at=datetime(2024, 12, 20, 10, 0, tzinfo=PARIS), format=DocumentFormat.CDA_R2_N1,
-        ins_qualified=True, datamatrix=True, dmp_status=DmpStatus.ACCEPTED,
+        document_id="doc-1",
+        patient="p-1",
+        type_code="11490-0",
+        produced_at=datetime(2024, 12, 20, 10, 0, tzinfo=PARIS),
+        format=DocumentFormat.CDA_R2_N1,
+        ins_qualified=True,
+        datamatrix=True,
+        dmp_status=DmpStatus.ACCEPTED,
         dmp_sent_at=datetime(2024, 12, 21, 9, 0, tzinfo=PARIS),
     )
     return replace(document, **changes)  # type: ignore[arg-type]
 
 
-def failure(document: Document, definition: IndicatorDefinition = LDL, *, as_of: datetime = AS_OF,
-            grace_months: int = 1, require_datamatrix: bool = True) -> Exclusion | None:
-    return first_failed_rule(document, definition, measured_month=DECEMBER, as_of=as_of,
-                             grace_months=grace_months, require_datamatrix=require_datamatrix)
+def failure(
+    document: Document,
+    definition: IndicatorDefinition = LDL,
+    *,
+    as_of: datetime = AS_OF,
+    grace_months: int = 1,
+    require_datamatrix: bool = True,
+) -> Exclusion | None:
+    return first_failed_rule(
+        document,
+        definition,
+        measured_month=DECEMBER,
+        as_of=as_of,
+        grace_months=grace_months,
+        require_datamatrix=require_datamatrix,
+    )
 
 
 def group(documents: list[Document], definition: IndicatorDefinition = LDL) -> Exclusion | None:
-    return group_failure(documents, definition, measured_month=DECEMBER, as_of=AS_OF, grace_months=1,
-                         require_datamatrix=True)
+    return group_failure(
+        documents, definition, measured_month=DECEMBER, as_of=AS_OF, grace_months=1, require_datamatrix=True
+    )
 
 
 def test_discharge_letter_meeting_every_rule_counts_as_sent() -> None:
@@ -165,8 +183,7 @@ def test_missing_datamatrix_flag_is_a_warning_only_where_the_datamatrix_is_requi
 
 
 def test_first_failed_rule_is_reported_once() -> None:
-    document = letter(format=DocumentFormat.SCAN, ins_qualified=False, dmp_status=DmpStatus.NOT_SENT,
-                      dmp_sent_at=None)
+    document = letter(format=DocumentFormat.SCAN, ins_qualified=False, dmp_status=DmpStatus.NOT_SENT, dmp_sent_at=None)
     assert failure(document) is Exclusion.SCANNED
 
 
@@ -177,8 +194,11 @@ def test_late_document_without_datamatrix_is_counted_as_late() -> None:
 
 def test_every_reason_a_document_fails_is_listed_among_its_indicator_exclusions() -> None:
     variants = [letter(format=f) for f in DocumentFormat] + [
-        letter(ins_qualified=False), letter(dmp_status=DmpStatus.REJECTED), letter(datamatrix=False),
-        letter(dmp_sent_at=datetime(2025, 3, 16, tzinfo=PARIS)), letter(dmp_sent_at=datetime(2025, 2, 3, tzinfo=PARIS)),
+        letter(ins_qualified=False),
+        letter(dmp_status=DmpStatus.REJECTED),
+        letter(datamatrix=False),
+        letter(dmp_sent_at=datetime(2025, 3, 16, tzinfo=PARIS)),
+        letter(dmp_sent_at=datetime(2025, 2, 3, tzinfo=PARIS)),
     ]
     for definition in CATALOGUE.values():
         code = next(iter(sorted(definition.type_codes)), None)
@@ -209,8 +229,14 @@ def test_n1_and_n3_renderings_of_a_report_are_one_report() -> None:
 
 
 def test_report_is_sent_if_any_of_its_renderings_is_sent() -> None:
-    unsent_n3 = letter(document_id="a", type_code="11502-2", format=DocumentFormat.CDA_R2_N3, report_id="r",
-                       dmp_status=DmpStatus.NOT_SENT, dmp_sent_at=None)
+    unsent_n3 = letter(
+        document_id="a",
+        type_code="11502-2",
+        format=DocumentFormat.CDA_R2_N3,
+        report_id="r",
+        dmp_status=DmpStatus.NOT_SENT,
+        dmp_sent_at=None,
+    )
     sent_n1 = letter(document_id="b", type_code="11502-2", report_id="r")
     assert group([unsent_n3, sent_n1], LAB) is None
     assert group([unsent_n3], LAB) is Exclusion.NOT_ACCEPTED_BY_DMP

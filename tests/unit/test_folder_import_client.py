@@ -10,7 +10,8 @@ from service.folder_import import FolderFile, upload_file
 
 
 async def test_an_upload_refused_for_its_rate_is_sent_again_after_retry_after(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = tmp_path / "patients.csv"
     path.write_text("patient_id,identity_status,mes_status\nP1,QUAL,OPEN\n")

@@ -12,8 +12,9 @@ LDL = next(result for result in compute_month(MARCH, target_referential()) if re
 
 def member(status: Status, numerator: int = 1, denominator: int = 2, candidate: bool = True) -> object:
     applicable = status is not Status.NOT_APPLICABLE
-    return replace(LDL, status=status, numerator=numerator, denominator=denominator, candidate=candidate,
-                   applicable=applicable)
+    return replace(
+        LDL, status=status, numerator=numerator, denominator=denominator, candidate=candidate, applicable=applicable
+    )
 
 
 def test_one_candidate_not_achieving_blocks_the_ght() -> None:
@@ -22,14 +23,23 @@ def test_one_candidate_not_achieving_blocks_the_ght() -> None:
 
 
 def test_not_applicable_and_no_activity_members_do_not_block() -> None:
-    (ldl,) = ght_indicators({"A": [member(Status.ACHIEVED)], "B": [member(Status.NOT_APPLICABLE)],  # type: ignore[list-item]
-                             "C": [member(Status.NO_ACTIVITY, 0, 0)]})
+    (ldl,) = ght_indicators(
+        {
+            "A": [member(Status.ACHIEVED)],
+            "B": [member(Status.NOT_APPLICABLE)],  # type: ignore[list-item]
+            "C": [member(Status.NO_ACTIVITY, 0, 0)],
+        }
+    )
     assert ldl.status is GhtStatus.SATISFIED
 
 
 def test_non_candidates_are_ignored() -> None:
-    (ldl,) = ght_indicators({"A": [member(Status.ACHIEVED)],  # type: ignore[list-item]
-                             "B": [member(Status.NOT_ACHIEVED, candidate=False)]})
+    (ldl,) = ght_indicators(
+        {
+            "A": [member(Status.ACHIEVED)],  # type: ignore[list-item]
+            "B": [member(Status.NOT_ACHIEVED, candidate=False)],
+        }
+    )
     assert ldl.status is GhtStatus.SATISFIED
 
 

@@ -30,18 +30,34 @@ def test_catalogue_cannot_be_modified() -> None:
         CATALOGUE["P1.O9"] = CATALOGUE["P1.O1"]  # type: ignore[index]
 
 
-@pytest.mark.parametrize(("indicator", "codes"), [
-    ("P1.O2.LDL", {"11490-0"}), ("P1.O3", {"34874-8"}), ("P1.O4", {"11488-4"}),
-    ("P1.O5", {"11502-2"}), ("P1.O6", {"18748-4"}), ("P1.O1", set()), ("P1.O7", set()), ("P1.O8", set()),
-])
+@pytest.mark.parametrize(
+    ("indicator", "codes"),
+    [
+        ("P1.O2.LDL", {"11490-0"}),
+        ("P1.O3", {"34874-8"}),
+        ("P1.O4", {"11488-4"}),
+        ("P1.O5", {"11502-2"}),
+        ("P1.O6", {"18748-4"}),
+        ("P1.O1", set()),
+        ("P1.O7", set()),
+        ("P1.O8", set()),
+    ],
+)
 def test_each_indicator_has_its_type_codes(indicator: str, codes: set[str]) -> None:
     assert CATALOGUE[indicator].type_codes == codes
 
 
 def test_discharge_prescriptions_are_the_dmp_class_42_and_ci_sis_local_codes() -> None:
     assert CATALOGUE["P1.O2.ODS"].type_codes == {
-        "57833-6", "57832-8", "57828-6", "PRESC-BIO", "PRESC-KINE", "PRESC-INF", "PRESC-PEDI",
-        "PRESC-ORTHOPHO", "PRESC-ORTHOPTIE",
+        "57833-6",
+        "57832-8",
+        "57828-6",
+        "PRESC-BIO",
+        "PRESC-KINE",
+        "PRESC-INF",
+        "PRESC-PEDI",
+        "PRESC-ORTHOPHO",
+        "PRESC-ORTHOPTIE",
     }
 
 
@@ -54,8 +70,10 @@ def test_a_discharge_letter_code_is_never_a_prescription_code() -> None:
 
 
 def test_prescription_and_consultation_type_codes_are_replaceable_referential_data() -> None:
-    catalogue = build_catalogue(prescription_type_codes=DEFAULT_PRESCRIPTION_TYPE_CODES | {"PRESC-NEW"},
-                                consultation_type_codes=frozenset({"11488-4", "LOCAL-CR"}))
+    catalogue = build_catalogue(
+        prescription_type_codes=DEFAULT_PRESCRIPTION_TYPE_CODES | {"PRESC-NEW"},
+        consultation_type_codes=frozenset({"11488-4", "LOCAL-CR"}),
+    )
     assert "PRESC-NEW" in catalogue["P1.O2.ODS"].type_codes
     assert catalogue["P1.O4"].type_codes == {"11488-4", "LOCAL-CR"}
     assert "PRESC-NEW" not in CATALOGUE["P1.O2.ODS"].type_codes
@@ -76,11 +94,20 @@ def test_only_discharge_prescriptions_are_exempt_from_the_datamatrix() -> None:
     assert Exclusion.NO_DATAMATRIX in CATALOGUE["P1.O2.LDL"].exclusions
 
 
-@pytest.mark.parametrize(("indicator", "unit"), [
-    ("P1.O1", Unit.PATIENT), ("P1.O2.LDL", Unit.STAY), ("P1.O2.ODS", Unit.STAY), ("P1.O3", Unit.STAY),
-    ("P1.O4", Unit.CONSULTATION), ("P1.O5", Unit.DOCUMENT), ("P1.O6", Unit.DOCUMENT), ("P1.O7", Unit.PATIENT),
-    ("P1.O8", Unit.PATIENT),
-])
+@pytest.mark.parametrize(
+    ("indicator", "unit"),
+    [
+        ("P1.O1", Unit.PATIENT),
+        ("P1.O2.LDL", Unit.STAY),
+        ("P1.O2.ODS", Unit.STAY),
+        ("P1.O3", Unit.STAY),
+        ("P1.O4", Unit.CONSULTATION),
+        ("P1.O5", Unit.DOCUMENT),
+        ("P1.O6", Unit.DOCUMENT),
+        ("P1.O7", Unit.PATIENT),
+        ("P1.O8", Unit.PATIENT),
+    ],
+)
 def test_each_indicator_counts_its_unit_on_both_sides(indicator: str, unit: Unit) -> None:
     assert CATALOGUE[indicator].numerator_unit is unit and CATALOGUE[indicator].denominator_unit is unit
 
@@ -92,18 +119,31 @@ def test_only_discharge_indicators_allow_the_patient_unit_override() -> None:
 def test_sunes_analogues_follow_the_guide_and_new_indicators_have_none() -> None:
     analogues = {d.id: d.sunes_analogue for d in CATALOGUE.values()}
     assert analogues == {
-        "P1.O1": None, "P1.O2.LDL": "DS1.1", "P1.O2.ODS": "DS1.2", "P1.O3": "DS1.3", "P1.O4": None,
-        "P1.O5": "DS2.1", "P1.O6": "DS3.1", "P1.O7": "DS4.1", "P1.O8": "DS4.2",
+        "P1.O1": None,
+        "P1.O2.LDL": "DS1.1",
+        "P1.O2.ODS": "DS1.2",
+        "P1.O3": "DS1.3",
+        "P1.O4": None,
+        "P1.O5": "DS2.1",
+        "P1.O6": "DS3.1",
+        "P1.O7": "DS4.1",
+        "P1.O8": "DS4.2",
     }
     assert sorted(a for a in analogues.values() if a) == sorted(SUNES_ANALOGUES)
 
 
-@pytest.mark.parametrize(("indicator", "capability"), [
-    ("P1.O3", Capability.HAS_SURGERY), ("P1.O4", Capability.HAS_ACE),
-    ("P1.O5", Capability.HAS_INTERNAL_LAB), ("P1.O6", Capability.HAS_IMAGING),
-])
-def test_an_indicator_needing_a_capability_applies_only_to_entities_having_it(indicator: str,
-                                                                             capability: Capability) -> None:
+@pytest.mark.parametrize(
+    ("indicator", "capability"),
+    [
+        ("P1.O3", Capability.HAS_SURGERY),
+        ("P1.O4", Capability.HAS_ACE),
+        ("P1.O5", Capability.HAS_INTERNAL_LAB),
+        ("P1.O6", Capability.HAS_IMAGING),
+    ],
+)
+def test_an_indicator_needing_a_capability_applies_only_to_entities_having_it(
+    indicator: str, capability: Capability
+) -> None:
     definition = CATALOGUE[indicator]
     assert definition.applicability is capability
     assert not definition.is_applicable(Capabilities())
@@ -132,18 +172,34 @@ def test_denominator_exclusions_come_before_numerator_exclusions() -> None:
 
 def test_dmp_rules_follow_section_4_order_in_stay_indicators() -> None:
     assert CATALOGUE["P1.O2.LDL"].exclusions == (
-        Exclusion.HAD_SHORTER_THAN_8_DAYS, Exclusion.HAD_MINOR, Exclusion.NO_MES_PROFILE,
-        Exclusion.NO_DOCUMENT_OF_TYPE, Exclusion.SCANNED, Exclusion.NOT_CDA_N1, Exclusion.NO_QUALIFIED_INS,
-        Exclusion.NOT_ACCEPTED_BY_DMP, Exclusion.ACCEPTED_AFTER_AS_OF, Exclusion.LATE, Exclusion.NO_DATAMATRIX,
+        Exclusion.HAD_SHORTER_THAN_8_DAYS,
+        Exclusion.HAD_MINOR,
+        Exclusion.NO_MES_PROFILE,
+        Exclusion.NO_DOCUMENT_OF_TYPE,
+        Exclusion.SCANNED,
+        Exclusion.NOT_CDA_N1,
+        Exclusion.NO_QUALIFIED_INS,
+        Exclusion.NOT_ACCEPTED_BY_DMP,
+        Exclusion.ACCEPTED_AFTER_AS_OF,
+        Exclusion.LATE,
+        Exclusion.NO_DATAMATRIX,
     )
 
 
 def test_lab_and_imaging_reports_exclude_subcontracting_non_transmission_and_their_discipline_or_modality() -> None:
     lab, imaging = CATALOGUE["P1.O5"].exclusions, CATALOGUE["P1.O6"].exclusions
-    assert lab[:4] == (Exclusion.NO_MES_PROFILE, Exclusion.SUBCONTRACTED, Exclusion.NON_TRANSMISSION,
-                       Exclusion.EXCLUDED_DISCIPLINE)
-    assert imaging[:4] == (Exclusion.NO_MES_PROFILE, Exclusion.SUBCONTRACTED, Exclusion.NON_TRANSMISSION,
-                           Exclusion.EXCLUDED_MODALITY)
+    assert lab[:4] == (
+        Exclusion.NO_MES_PROFILE,
+        Exclusion.SUBCONTRACTED,
+        Exclusion.NON_TRANSMISSION,
+        Exclusion.EXCLUDED_DISCIPLINE,
+    )
+    assert imaging[:4] == (
+        Exclusion.NO_MES_PROFILE,
+        Exclusion.SUBCONTRACTED,
+        Exclusion.NON_TRANSMISSION,
+        Exclusion.EXCLUDED_MODALITY,
+    )
 
 
 def test_mssante_indicators_have_no_mes_profile_filter_and_exclude_emergency_only_patients() -> None:
@@ -154,8 +210,10 @@ def test_mssante_indicators_have_no_mes_profile_filter_and_exclude_emergency_onl
 
 
 def test_ins_rate_excludes_doubtful_or_fictitious_identities_but_keeps_emergency_patients() -> None:
-    assert CATALOGUE["P1.O1"].exclusions == (Exclusion.DOUBTFUL_OR_FICTITIOUS_IDENTITY,
-                                             Exclusion.IDENTITY_NOT_QUALIFIED)
+    assert CATALOGUE["P1.O1"].exclusions == (
+        Exclusion.DOUBTFUL_OR_FICTITIOUS_IDENTITY,
+        Exclusion.IDENTITY_NOT_QUALIFIED,
+    )
 
 
 def test_every_exclusion_has_a_stable_snake_case_code_and_a_french_label() -> None:
@@ -180,8 +238,14 @@ def test_methodology_text_names_each_exclusion_label_in_order() -> None:
 
 def test_methodology_text_names_unit_type_codes_formats_analogue_and_national_check() -> None:
     text = methodology_fr(CATALOGUE["P1.O5"])
-    for expected in ("Unité : compte-rendu", "11502-2", "CDA R2 N1 ou CDA R2 N3", "DS2.1",
-                     CATALOGUE["P1.O5"].national_check_fr, "D16"):
+    for expected in (
+        "Unité : compte-rendu",
+        "11502-2",
+        "CDA R2 N1 ou CDA R2 N3",
+        "DS2.1",
+        CATALOGUE["P1.O5"].national_check_fr,
+        "D16",
+    ):
         assert expected in text
 
 

@@ -39,17 +39,32 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=PARIS)
 
 
-def sent(document_id: str, patient: str, type_code: str, produced: str, accepted: str | None, **fields: object) -> Document:
+def sent(
+    document_id: str, patient: str, type_code: str, produced: str, accepted: str | None, **fields: object
+) -> Document:
     status = DmpStatus.ACCEPTED if accepted else DmpStatus.NOT_SENT
     values: dict[str, object] = {"format": N1, "ins_qualified": True, "datamatrix": True}
     values.update(fields)
-    return Document(document_id, patient, type_code, at(produced), dmp_status=status,  # type: ignore[arg-type]
-                    dmp_sent_at=at(accepted) if accepted else None, **values)
+    return Document(
+        document_id,
+        patient,
+        type_code,
+        at(produced),
+        dmp_status=status,  # type: ignore[arg-type]
+        dmp_sent_at=at(accepted) if accepted else None,
+        **values,
+    )
 
 
-ENTITY = LegalEntity("750712184", "CHU", "GHT", "75", date(2024, 1, 1),
-                     Capabilities(has_surgery=True, has_ace=True, has_internal_lab=True, has_imaging=True),
-                     sunes_achieved=frozenset({"DS1.1"}))
+ENTITY = LegalEntity(
+    "750712184",
+    "CHU",
+    "GHT",
+    "75",
+    date(2024, 1, 1),
+    Capabilities(has_surgery=True, has_ace=True, has_internal_lab=True, has_imaging=True),
+    sunes_achieved=frozenset({"DS1.1"}),
+)
 PATIENTS = {
     "pA": PatientState("pA", IdentityStatus.QUAL, mes_status=MesStatus.OPEN),
     "pB": PatientState("pB", IdentityStatus.QUAL, mes_status=MesStatus.NONE),
@@ -58,8 +73,18 @@ PATIENTS = {
     "pE": PatientState("pE", IdentityStatus.PROV),
 }
 ENCOUNTERS = (
-    Encounter("e1", "pA", SITE, Activity.MCO, H, at("2025-03-02T09:00"), at("2025-03-06T11:00"),
-              surgical_act=True, eligible_pathway="CHIR", unit="UF1"),
+    Encounter(
+        "e1",
+        "pA",
+        SITE,
+        Activity.MCO,
+        H,
+        at("2025-03-02T09:00"),
+        at("2025-03-06T11:00"),
+        surgical_act=True,
+        eligible_pathway="CHIR",
+        unit="UF1",
+    ),
     Encounter("e2", "pB", SITE, Activity.MCO, H, at("2025-03-10T09:00"), at("2025-03-12T11:00")),
     Encounter("e3", "pC", SITE, Activity.MCO, H, at("2025-03-20T09:00"), at("2025-04-02T11:00")),
     Encounter("e4", "pD", SITE, Activity.SMR, H, at("2025-02-20T09:00"), at("2025-03-15T11:00")),
@@ -77,14 +102,24 @@ DOCUMENTS = (
     sent("d3", "pA", "34874-8", "2025-03-03T12:00", "2025-03-04T09:00", encounter_id="e1", format=SCAN),
     sent("d4", "pD", "11490-0", "2025-03-15T12:00", "2025-03-16T09:00", encounter_id="e4", ins_qualified=False),
     sent("d5", "pA", "11488-4", "2025-03-15T12:00", "2025-03-16T09:00", consultation_id="c1", datamatrix=None),
-    replace(sent("d6", "pC", "11488-4", "2025-03-16T12:00", None, consultation_id="c2"),
-            dmp_status=DmpStatus.PENDING, dmp_sent_at=at("2025-03-17T09:00")),
+    replace(
+        sent("d6", "pC", "11488-4", "2025-03-16T12:00", None, consultation_id="c2"),
+        dmp_status=DmpStatus.PENDING,
+        dmp_sent_at=at("2025-03-17T09:00"),
+    ),
     sent("d7", "pA", "11502-2", "2025-03-18T08:00", "2025-03-18T09:00", report_id="R1", format=N3),
     sent("d8", "pA", "11502-2", "2025-03-18T08:00", None, report_id="R1"),
     sent("d9", "pC", "11502-2", "2025-03-19T08:00", "2025-03-19T09:00", subcontracted=True),
     sent("d10", "pB", "11502-2", "2025-03-20T08:00", "2025-03-20T09:00"),
-    sent("d11", "pF", "18748-4", "2025-03-25T08:00", "2025-03-25T09:00", modality=ImagingModality.SCANNER,
-         datamatrix=False),
+    sent(
+        "d11",
+        "pF",
+        "18748-4",
+        "2025-03-25T08:00",
+        "2025-03-25T09:00",
+        modality=ImagingModality.SCANNER,
+        datamatrix=False,
+    ),
     sent("d12", "pA", "18748-4", "2025-03-26T08:00", "2025-03-26T09:00", modality=ImagingModality.AUTRE),
     sent("d13", "pC", "11502-2", "2025-02-27T08:00", "2025-02-27T09:00"),  # February's
 )
@@ -96,8 +131,9 @@ MESSAGES = (
     Message("m5", "pF", Channel.CITOYENNE, at("2025-03-08T10:00"), SITE, attachment_ins_qualified=False),
     Message("m6", "pE", Channel.CITOYENNE, at("2025-03-08T10:00"), SITE),
 )
-MARCH = EntityMonth(ENTITY, Period(2025, 3), at("2025-05-15T12:00"), PATIENTS, ENCOUNTERS, CONSULTATIONS,
-                    DOCUMENTS, MESSAGES)
+MARCH = EntityMonth(
+    ENTITY, Period(2025, 3), at("2025-05-15T12:00"), PATIENTS, ENCOUNTERS, CONSULTATIONS, DOCUMENTS, MESSAGES
+)
 
 
 def results(data: EntityMonth = MARCH) -> dict[str, IndicatorResult]:
@@ -111,27 +147,51 @@ def figures(result: IndicatorResult) -> tuple[int, int, str | None, int, Status,
 
 def test_qualified_ins() -> None:
     # Active file: pA pB pC pD pE pF (6); pD doubtful is removed; QUAL among the 5 left: pA pB.
-    assert figures(results()["P1.O1"]) == (2, 5, "40.0", 80, Status.NOT_ACHIEVED,
-                                           {X.DOUBTFUL_OR_FICTITIOUS_IDENTITY: 1, X.IDENTITY_NOT_QUALIFIED: 3})
+    assert figures(results()["P1.O1"]) == (
+        2,
+        5,
+        "40.0",
+        80,
+        Status.NOT_ACHIEVED,
+        {X.DOUBTFUL_OR_FICTITIOUS_IDENTITY: 1, X.IDENTITY_NOT_QUALIFIED: 3},
+    )
 
 
 def test_discharge_letters() -> None:
     # Closed in March: e1 e2 e4 (e3 closes in April); e6 is a 4-day HAD, no stay. pB has no MES
     # profile. e1 has d1 sent; e4's letter lacks the qualified INS. DS1.1 reached: target 70.
-    assert figures(results()["P1.O2.LDL"]) == (1, 2, "50.0", 70, Status.NOT_ACHIEVED, {
-        X.HAD_SHORTER_THAN_8_DAYS: 1, X.NO_MES_PROFILE: 1, X.NO_QUALIFIED_INS: 1})
+    assert figures(results()["P1.O2.LDL"]) == (
+        1,
+        2,
+        "50.0",
+        70,
+        Status.NOT_ACHIEVED,
+        {X.HAD_SHORTER_THAN_8_DAYS: 1, X.NO_MES_PROFILE: 1, X.NO_QUALIFIED_INS: 1},
+    )
 
 
 def test_discharge_prescriptions() -> None:
     # Only e1 has a prescription produced; it was accepted on 10 May, after the end of April: late.
-    assert figures(results()["P1.O2.ODS"]) == (0, 1, "0.0", 50, Status.NOT_ACHIEVED, {
-        X.HAD_SHORTER_THAN_8_DAYS: 1, X.LATE: 1})
+    assert figures(results()["P1.O2.ODS"]) == (
+        0,
+        1,
+        "0.0",
+        50,
+        Status.NOT_ACHIEVED,
+        {X.HAD_SHORTER_THAN_8_DAYS: 1, X.LATE: 1},
+    )
 
 
 def test_operative_reports() -> None:
     # Surgical stays closed in March: e1, whose operative report was scanned. DS1.3 not reached: 55.
-    assert figures(results()["P1.O3"]) == (0, 1, "0.0", 55, Status.NOT_ACHIEVED, {
-        X.HAD_SHORTER_THAN_8_DAYS: 1, X.SCANNED: 1})
+    assert figures(results()["P1.O3"]) == (
+        0,
+        1,
+        "0.0",
+        55,
+        Status.NOT_ACHIEVED,
+        {X.HAD_SHORTER_THAN_8_DAYS: 1, X.SCANNED: 1},
+    )
 
 
 def test_consultation_reports() -> None:
@@ -141,26 +201,50 @@ def test_consultation_reports() -> None:
 
 def test_lab_reports() -> None:
     # March reports: R1 (d7 N3 sent + d8 N1: one report), d9 subcontracted, d10 of pB (no MES); d13 is February's.
-    assert figures(results()["P1.O5"]) == (1, 1, "100.0", 50, Status.ACHIEVED, {
-        X.NO_MES_PROFILE: 1, X.SUBCONTRACTED: 1})
+    assert figures(results()["P1.O5"]) == (
+        1,
+        1,
+        "100.0",
+        50,
+        Status.ACHIEVED,
+        {X.NO_MES_PROFILE: 1, X.SUBCONTRACTED: 1},
+    )
 
 
 def test_imaging_reports() -> None:
     # d12 is an "other" modality; d11 (CT) has datamatrix=false while the policy requires it.
-    assert figures(results()["P1.O6"]) == (0, 1, "0.0", 45, Status.NOT_ACHIEVED, {
-        X.EXCLUDED_MODALITY: 1, X.NO_DATAMATRIX: 1})
+    assert figures(results()["P1.O6"]) == (
+        0,
+        1,
+        "0.0",
+        45,
+        Status.NOT_ACHIEVED,
+        {X.EXCLUDED_MODALITY: 1, X.NO_DATAMATRIX: 1},
+    )
 
 
 def test_mssante_professional() -> None:
     # Cared for: the active file less pE (emergency only) = 5; only pA's m1 goes to a correspondent with a CDA.
-    assert figures(results()["P1.O7"]) == (1, 5, "20.0", 45, Status.NOT_ACHIEVED, {
-        X.EMERGENCY_ONLY: 1, X.NO_MSS_PRO_MESSAGE: 2, X.MSS_NOT_TO_CORRESPONDENT: 1, X.MSS_WITHOUT_CDA_DOCUMENT: 1})
+    assert figures(results()["P1.O7"]) == (
+        1,
+        5,
+        "20.0",
+        45,
+        Status.NOT_ACHIEVED,
+        {X.EMERGENCY_ONLY: 1, X.NO_MSS_PRO_MESSAGE: 2, X.MSS_NOT_TO_CORRESPONDENT: 1, X.MSS_WITHOUT_CDA_DOCUMENT: 1},
+    )
 
 
 def test_mes_messaging() -> None:
     # Eligible pathway: only pA (e1); pA received m4. pB pC pD pF are cared for but not eligible.
-    assert figures(results()["P1.O8"]) == (1, 1, "100.0", 45, Status.ACHIEVED, {
-        X.EMERGENCY_ONLY: 1, X.NOT_ELIGIBLE_PATHWAY: 4})
+    assert figures(results()["P1.O8"]) == (
+        1,
+        1,
+        "100.0",
+        45,
+        Status.ACHIEVED,
+        {X.EMERGENCY_ONLY: 1, X.NOT_ELIGIBLE_PATHWAY: 4},
+    )
 
 
 def test_every_result_names_its_versions_and_instant() -> None:

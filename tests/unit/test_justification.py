@@ -12,8 +12,17 @@ ENTITY = LegalEntity("750712184", "CHU Test", "GHT", "75", date(2024, 1, 1))
 
 def test_the_stay_notion_names_every_activity_rule_and_its_decisions() -> None:
     text = stay_notion_fr(ENTITY)
-    for expected in ("HOPEN2-SEJOURS-1", "18 ans", "8 jours", "3 séances", "fenêtres de 4 mois", "(D5)", "(D6)",
-                     "(D7)", "(D8)"):
+    for expected in (
+        "HOPEN2-SEJOURS-1",
+        "18 ans",
+        "8 jours",
+        "3 séances",
+        "fenêtres de 4 mois",
+        "(D5)",
+        "(D6)",
+        "(D7)",
+        "(D8)",
+    ):
         assert expected in text
     assert "(D12)" not in text
 

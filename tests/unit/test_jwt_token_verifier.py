@@ -45,13 +45,17 @@ def test_each_role_gets_only_the_scope_it_uses(issuer: FakeIssuer) -> None:
     verifier = verifier_of(issuer)
     scopes = {"hopen2_ght": "GHT-X", "hopen2_region": "11", "hopen2_finess_ej": ENTITY_A}
     assert verifier.verify_blocking(issuer.token(hopen2_role="ght_support", **scopes)) == Principal(
-        "oidc:f3a9c2e1-user", Role.GHT_SUPPORT, ght_id="GHT-X")
+        "oidc:f3a9c2e1-user", Role.GHT_SUPPORT, ght_id="GHT-X"
+    )
     assert verifier.verify_blocking(issuer.token(hopen2_role="ars_auditor", **scopes)) == Principal(
-        "oidc:f3a9c2e1-user", Role.ARS_AUDITOR, region="11")
+        "oidc:f3a9c2e1-user", Role.ARS_AUDITOR, region="11"
+    )
     assert verifier.verify_blocking(issuer.token(hopen2_role="member", **scopes)) == Principal(
-        "oidc:f3a9c2e1-user", Role.MEMBER, finess_ejs=frozenset({ENTITY_A}))
+        "oidc:f3a9c2e1-user", Role.MEMBER, finess_ejs=frozenset({ENTITY_A})
+    )
     assert verifier.verify_blocking(issuer.token(hopen2_role="admin", **scopes)) == Principal(
-        "oidc:f3a9c2e1-user", Role.ADMIN)
+        "oidc:f3a9c2e1-user", Role.ADMIN
+    )
 
 
 def test_the_claims_read_are_configurable(issuer: FakeIssuer) -> None:
@@ -96,8 +100,12 @@ def test_a_token_without_expiry_is_refused(issuer: FakeIssuer) -> None:
 
 
 def test_an_unsigned_token_alg_none_is_refused(issuer: FakeIssuer) -> None:
-    token = jwt.encode({"iss": ISSUER, "aud": AUDIENCE, "sub": "x", "exp": int(time.time()) + 300,
-                        "hopen2_role": "admin"}, None, algorithm="none", headers={"kid": "key-1"})
+    token = jwt.encode(
+        {"iss": ISSUER, "aud": AUDIENCE, "sub": "x", "exp": int(time.time()) + 300, "hopen2_role": "admin"},
+        None,
+        algorithm="none",
+        headers={"kid": "key-1"},
+    )
     assert "algorithm is not accepted" in refusal(verifier_of(issuer), token)
     assert issuer.fetches == 0  # refused before the issuer's keys are even looked at
 
@@ -165,13 +173,16 @@ def test_an_unknown_role_is_refused(issuer: FakeIssuer) -> None:
     assert "exactly one role" in refusal(verifier_of(issuer), issuer.token(hopen2_role=ABSENT))
 
 
-@pytest.mark.parametrize(("role", "claims", "reason"), [
-    ("member", {"hopen2_finess_ej": ABSENT}, "FINESS"),
-    ("member", {"hopen2_finess_ej": []}, "FINESS"),
-    ("member", {"hopen2_finess_ej": ["750712185"]}, "not a FINESS number"),
-    ("ght_support", {}, "'hopen2_ght'"),
-    ("ars_auditor", {}, "'hopen2_region'"),
-])
+@pytest.mark.parametrize(
+    ("role", "claims", "reason"),
+    [
+        ("member", {"hopen2_finess_ej": ABSENT}, "FINESS"),
+        ("member", {"hopen2_finess_ej": []}, "FINESS"),
+        ("member", {"hopen2_finess_ej": ["750712185"]}, "not a FINESS number"),
+        ("ght_support", {}, "'hopen2_ght'"),
+        ("ars_auditor", {}, "'hopen2_region'"),
+    ],
+)
 def test_a_role_without_the_scope_it_needs_is_refused(
     issuer: FakeIssuer, role: str, claims: dict[str, Any], reason: str
 ) -> None:

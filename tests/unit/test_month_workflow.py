@@ -58,9 +58,15 @@ def test_march_is_due_by_the_end_of_15_april_paris_time() -> None:
 
 
 def _march(submitted: datetime | None, now: datetime) -> MonthCompleteness:
-    return MonthCompleteness("750712184", Period(2025, 3), MonthState.SUBMITTED,
-                             {RecordKind.PATIENTS: now, RecordKind.DOCUMENTS: now}, submitted,
-                             due_at(Period(2025, 3), 15), now)
+    return MonthCompleteness(
+        "750712184",
+        Period(2025, 3),
+        MonthState.SUBMITTED,
+        {RecordKind.PATIENTS: now, RecordKind.DOCUMENTS: now},
+        submitted,
+        due_at(Period(2025, 3), 15),
+        now,
+    )
 
 
 def test_a_month_submitted_on_its_due_day_is_on_time() -> None:

@@ -22,8 +22,14 @@ MSS_EQUIPMENT = ColumnMapping("canonical", NationalDataset.MSS_EQUIPMENT)
 CNAM_2024 = ColumnMapping(
     "CNAM 2024",
     NationalDataset.DMP_FEEDS,
-    {"finess": "FINESS EJ", "finess_kind": "Type FINESS", "period": "Mois", "type_code": "Type de document",
-     "documents": "Nb documents", "documents_ins_qualified": "Nb documents INS qualifiée"},
+    {
+        "finess": "FINESS EJ",
+        "finess_kind": "Type FINESS",
+        "period": "Mois",
+        "type_code": "Type de document",
+        "documents": "Nb documents",
+        "documents_ins_qualified": "Nb documents INS qualifiée",
+    },
 )
 MARCH = Period(2024, 3)
 
@@ -59,10 +65,17 @@ def test_a_canonical_layout_csv_with_semicolons_is_read_into_rows() -> None:
 
     assert reading.issues == ()
     assert reading.rows == (
-        NationalRow(2, MARCH, ENTITY, FinessKind.EJ, type_code="11488-4",
-                    counts={"documents": 1200, "documents_ins_qualified": 1100, "lots": 3}),
-        NationalRow(3, MARCH, SITE, FinessKind.ET, type_code="PRESC",
-                    counts={"documents": 40, "documents_ins_qualified": 38}),
+        NationalRow(
+            2,
+            MARCH,
+            ENTITY,
+            FinessKind.EJ,
+            type_code="11488-4",
+            counts={"documents": 1200, "documents_ins_qualified": 1100, "lots": 3},
+        ),
+        NationalRow(
+            3, MARCH, SITE, FinessKind.ET, type_code="PRESC", counts={"documents": 40, "documents_ins_qualified": 38}
+        ),
     )
 
 
@@ -107,8 +120,14 @@ def test_a_mapping_reads_a_producer_layout_and_ignores_its_other_columns() -> No
 
     assert reading.issues == ()
     assert reading.rows == (
-        NationalRow(2, MARCH, ENTITY, FinessKind.EJ, type_code="11488-4",
-                    counts={"documents": 1234, "documents_ins_qualified": 1200}),
+        NationalRow(
+            2,
+            MARCH,
+            ENTITY,
+            FinessKind.EJ,
+            type_code="11488-4",
+            counts={"documents": 1234, "documents_ins_qualified": 1200},
+        ),
     )
 
 
@@ -263,8 +282,17 @@ def test_lots_are_optional_whether_their_column_is_absent_or_their_cell_empty() 
 
 @pytest.mark.parametrize(
     ("text", "count"),
-    [("1234", 1234), ("1 234", 1234), ("1\u00a0234", 1234), ("1\u202f234\u202f567", 1234567), ("1.234", 1234),
-     ("1.234.567", 1234567), ("12,0", 12), ("12.0", 12), ("0", 0)],
+    [
+        ("1234", 1234),
+        ("1 234", 1234),
+        ("1\u00a0234", 1234),
+        ("1\u202f234\u202f567", 1234567),
+        ("1.234", 1234),
+        ("1.234.567", 1234567),
+        ("12,0", 12),
+        ("12.0", 12),
+        ("0", 0),
+    ],
 )
 def test_counts_accept_thousands_separators_and_a_zero_fraction(text: str, count: int) -> None:
     assert parse_value(FieldKind.COUNT, text) == count
@@ -277,8 +305,15 @@ def test_counts_refuse_negatives_fractions_text_and_an_ambiguous_comma(text: str
 
 @pytest.mark.parametrize(
     ("text", "rate"),
-    [("0,453", Decimal("0.453")), ("0.453", Decimal("0.453")), ("45,3 %", Decimal("0.453")),
-     ("45.3%", Decimal("0.453")), ("45,3\u00a0%", Decimal("0.453")), ("100 %", Decimal(1)), ("0", Decimal(0))],
+    [
+        ("0,453", Decimal("0.453")),
+        ("0.453", Decimal("0.453")),
+        ("45,3 %", Decimal("0.453")),
+        ("45.3%", Decimal("0.453")),
+        ("45,3\u00a0%", Decimal("0.453")),
+        ("100 %", Decimal(1)),
+        ("0", Decimal(0)),
+    ],
 )
 def test_rates_accept_a_decimal_comma_and_a_percentage(text: str, rate: Decimal) -> None:
     assert parse_value(FieldKind.RATE, text) == rate
@@ -291,8 +326,17 @@ def test_rates_outside_0_to_1_or_not_numbers_are_refused(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["2024-03", "202403", "03/2024", "3/2024", "2024/03", "2024-03-15", "2024-03-15T10:30:00", "2024-03-01 00:00:00",
-     "15/03/2024"],
+    [
+        "2024-03",
+        "202403",
+        "03/2024",
+        "3/2024",
+        "2024/03",
+        "2024-03-15",
+        "2024-03-15T10:30:00",
+        "2024-03-01 00:00:00",
+        "15/03/2024",
+    ],
 )
 def test_periods_are_read_from_the_usual_month_and_date_forms(text: str) -> None:
     assert parse_value(FieldKind.PERIOD, text) == MARCH
@@ -322,13 +366,19 @@ def test_a_finess_keeps_its_leading_zero_and_loses_its_inner_spaces() -> None:
 def test_an_eight_digit_finess_is_padded_only_when_that_makes_it_valid() -> None:
     assert parse_value(FieldKind.FINESS, "10000123") == AIN_SITE
     assert parse_value(FieldKind.FINESS, "10000124") == Invalid(
-        "a FINESS number is 9 characters: a department code (2 digits, 2A or 2B) and 7 digits")
+        "a FINESS number is 9 characters: a department code (2 digits, 2A or 2B) and 7 digits"
+    )
 
 
 @pytest.mark.parametrize(
     ("text", "kind"),
-    [("EJ", FinessKind.EJ), ("et", FinessKind.ET), ("Juridique", FinessKind.EJ), ("Géographique", FinessKind.ET),
-     ("geographique", FinessKind.ET)],
+    [
+        ("EJ", FinessKind.EJ),
+        ("et", FinessKind.ET),
+        ("Juridique", FinessKind.EJ),
+        ("Géographique", FinessKind.ET),
+        ("geographique", FinessKind.ET),
+    ],
 )
 def test_finess_kinds_are_read_from_their_code_or_name(text: str, kind: FinessKind) -> None:
     assert parse_value(FieldKind.FINESS_KIND, text) is kind

@@ -15,8 +15,15 @@ def at(text: str) -> datetime:
 
 def enc(patient: str, kind: EncounterKind, admitted: str, discharged: str | None = None) -> Encounter:
     activity = Activity.URGENCES if kind is EncounterKind.PASSAGE else Activity.MCO
-    return Encounter(f"e-{patient}-{admitted}", patient, "750100018", activity, kind, at(admitted),
-                     at(discharged) if discharged else None)
+    return Encounter(
+        f"e-{patient}-{admitted}",
+        patient,
+        "750100018",
+        activity,
+        kind,
+        at(admitted),
+        at(discharged) if discharged else None,
+    )
 
 
 def test_an_encounter_admitted_before_the_month_and_ongoing_is_in_the_active_file() -> None:
@@ -44,9 +51,11 @@ def test_a_consultation_at_0030_paris_on_april_first_belongs_to_april() -> None:
 
 
 def test_a_patient_whose_only_contacts_are_emergency_passages_is_emergency_only() -> None:
-    encounters = [enc("p1", EncounterKind.PASSAGE, "2025-03-05T03:00", "2025-03-05T06:00"),
-                  enc("p2", EncounterKind.PASSAGE, "2025-03-05T03:00", "2025-03-05T06:00"),
-                  enc("p2", EncounterKind.HOSPITALISATION, "2025-03-05T06:00", "2025-03-09T12:00")]
+    encounters = [
+        enc("p1", EncounterKind.PASSAGE, "2025-03-05T03:00", "2025-03-05T06:00"),
+        enc("p2", EncounterKind.PASSAGE, "2025-03-05T03:00", "2025-03-05T06:00"),
+        enc("p2", EncounterKind.HOSPITALISATION, "2025-03-05T06:00", "2025-03-09T12:00"),
+    ]
     assert emergency_only(encounters, [], MARCH) == {"p1"}
     assert cared_for(encounters, [], MARCH) == {"p2"}
 

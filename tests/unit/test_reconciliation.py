@@ -26,17 +26,24 @@ def test_a_national_count_within_five_points_is_consistent() -> None:
 
 def test_a_gap_of_exactly_the_tolerance_is_consistent_and_just_over_it_is_not() -> None:
     # 5 points of 200 stays is 10 documents: 110 vs 100 is exactly +5.0, 111 vs 100 is +5.5
-    assert reconcile(LETTERS, 100, 200, NationalFigure(110), LocalDocumentFacts()).status \
+    assert (
+        reconcile(LETTERS, 100, 200, NationalFigure(110), LocalDocumentFacts()).status
         is ReconciliationStatus.CONSISTENT
-    assert reconcile(LETTERS, 100, 200, NationalFigure(111), LocalDocumentFacts()).status \
+    )
+    assert (
+        reconcile(LETTERS, 100, 200, NationalFigure(111), LocalDocumentFacts()).status
         is ReconciliationStatus.NATIONAL_HIGHER
+    )
 
 
 def test_a_national_count_below_the_local_numerator_beyond_tolerance_is_local_higher() -> None:
     # 80 / 100 locally, 50 nationally: gap −30.0 points, relative (50 − 80) / 80 = −0.375
     line = reconcile(LETTERS, 80, 100, NationalFigure(50), LocalDocumentFacts())
-    assert (line.gap_points, line.relative_gap, line.status) == (Decimal("-30.0"), Decimal("-0.375"),
-                                                                ReconciliationStatus.LOCAL_HIGHER)
+    assert (line.gap_points, line.relative_gap, line.status) == (
+        Decimal("-30.0"),
+        Decimal("-0.375"),
+        ReconciliationStatus.LOCAL_HIGHER,
+    )
 
 
 def test_the_tolerance_is_configurable_per_indicator() -> None:
@@ -48,13 +55,22 @@ def test_the_tolerance_is_configurable_per_indicator() -> None:
 def test_no_national_row_is_national_missing() -> None:
     line = reconcile(LETTERS, 60, 100, NationalFigure(None), LocalDocumentFacts())
     assert (line.status, line.national_rate, line.gap_points, line.relative_gap) == (
-        ReconciliationStatus.NATIONAL_MISSING, None, None, None)
+        ReconciliationStatus.NATIONAL_MISSING,
+        None,
+        None,
+        None,
+    )
 
 
 def test_a_zero_local_denominator_is_not_comparable() -> None:
     line = reconcile(LETTERS, 0, 0, NationalFigure(12), LocalDocumentFacts())
     assert (line.status, line.local_rate, line.national_rate, line.gap_points, line.relative_gap) == (
-        ReconciliationStatus.NOT_COMPARABLE, None, None, None, None)
+        ReconciliationStatus.NOT_COMPARABLE,
+        None,
+        None,
+        None,
+        None,
+    )
 
 
 def test_the_relative_gap_is_null_when_the_local_numerator_is_zero() -> None:
@@ -71,13 +87,18 @@ def test_eligible_documents_beyond_the_numerator_point_to_several_documents_per_
 def test_document_causes_are_listed_with_their_counts_in_a_fixed_order() -> None:
     facts = LocalDocumentFacts(eligible_sent=60, late=4, rejected=3, sent_without_qualified_ins=9)
     line = reconcile(LETTERS, 60, 100, NationalFigure(50, unmatched_rows=2), facts)
-    assert line.causes == ((LikelyCause.LATE_SENDING, 4), (LikelyCause.DMP_REJECTIONS, 3),
-                           (LikelyCause.WITHOUT_QUALIFIED_INS, 9), (LikelyCause.UNMATCHED_NATIONAL_ROWS, 2))
+    assert line.causes == (
+        (LikelyCause.LATE_SENDING, 4),
+        (LikelyCause.DMP_REJECTIONS, 3),
+        (LikelyCause.WITHOUT_QUALIFIED_INS, 9),
+        (LikelyCause.UNMATCHED_NATIONAL_ROWS, 2),
+    )
 
 
 def test_prescription_lots_other_than_the_stays_are_a_cause() -> None:
     assert reconcile(PRESCRIPTIONS, 40, 50, NationalFigure(55, lots=47), LocalDocumentFacts()).causes == (
-        (LikelyCause.PRESCRIPTION_LOTS, 47),)
+        (LikelyCause.PRESCRIPTION_LOTS, 47),
+    )
     assert reconcile(PRESCRIPTIONS, 40, 50, NationalFigure(55, lots=40), LocalDocumentFacts()).causes == ()
 
 
@@ -103,7 +124,10 @@ def test_the_ght_national_count_sums_the_members_that_have_one() -> None:
     a = {"P1.O3": MemberFigures(60, 100, NationalFigure(None), LocalDocumentFacts())}
     b = {"P1.O3": MemberFigures(40, 50, NationalFigure(45), LocalDocumentFacts())}
     line = next(line for line in reconcile_ght([a, b], TOLERANCES) if line.indicator_id == "P1.O3")
-    assert (line.national_count, line.gap_points, line.status) == (45, Decimal("-36.7"),
-                                                                   ReconciliationStatus.LOCAL_HIGHER)
+    assert (line.national_count, line.gap_points, line.status) == (
+        45,
+        Decimal("-36.7"),
+        ReconciliationStatus.LOCAL_HIGHER,
+    )
     missing = next(line for line in reconcile_ght([a], TOLERANCES) if line.indicator_id == "P1.O3")
     assert missing.status is ReconciliationStatus.NATIONAL_MISSING

@@ -16,9 +16,20 @@ def test_each_result_gives_a_row_with_its_figures_and_french_label() -> None:
     rows = response_matrix(MARCH.entity, MARCH.month, results)
     assert [row.indicator_id for row in rows] == [result.indicator_id for result in results]
     letters = rows[1]
-    assert letters.cells() == ("750712184", "CHU", "2025-03", "P1.O2.LDL",
-                               "Lettres de liaison de sortie alimentées dans le DMP", 1, 2, Decimal("50.0"), 70,
-                               "sunes", "not_achieved", "HOPEN2-P1")
+    assert letters.cells() == (
+        "750712184",
+        "CHU",
+        "2025-03",
+        "P1.O2.LDL",
+        "Lettres de liaison de sortie alimentées dans le DMP",
+        1,
+        2,
+        Decimal("50.0"),
+        70,
+        "sunes",
+        "not_achieved",
+        "HOPEN2-P1",
+    )
     assert rows[0].label_fr == "Patients de la file active avec une INS qualifiée"
     assert all(len(row.cells()) == len(RESPONSE_MATRIX_HEADERS) for row in rows)
 

@@ -13,48 +13,83 @@ def at(day: str, clock: str = "10:00") -> datetime:
     return datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=PARIS)
 
 
-def enc(encounter_id: str, activity: Activity, kind: EncounterKind, admitted: datetime,
-        discharged: datetime | None = None, **fields: object) -> Encounter:
-    return Encounter(encounter_id, fields.pop("patient", "p1"), "750100018", activity, kind,  # type: ignore[arg-type]
-                     admitted, discharged, **fields)  # type: ignore[arg-type]
+def enc(
+    encounter_id: str,
+    activity: Activity,
+    kind: EncounterKind,
+    admitted: datetime,
+    discharged: datetime | None = None,
+    **fields: object,
+) -> Encounter:
+    return Encounter(
+        encounter_id,
+        fields.pop("patient", "p1"),
+        "750100018",
+        activity,
+        kind,  # type: ignore[arg-type]
+        admitted,
+        discharged,
+        **fields,
+    )  # type: ignore[arg-type]
 
 
 def test_an_mco_hospitalisation_is_one_stay_from_admission_to_discharge() -> None:
     stays = build_stays([enc("e1", Activity.MCO, H, at("2025-03-01"), at("2025-03-05"))]).stays
     assert [(s.rule, s.entry, s.exit, s.exit_month) for s in stays] == [
-        (StayRule.HOSPITALISATION, at("2025-03-01"), at("2025-03-05"), Period(2025, 3))]
+        (StayRule.HOSPITALISATION, at("2025-03-01"), at("2025-03-05"), Period(2025, 3))
+    ]
 
 
 def test_a_same_day_smr_hospitalisation_is_a_stay() -> None:
-    assert len(build_stays([enc("e1", Activity.SMR, H, at("2025-03-01", "08:00"), at("2025-03-01", "18:00"))]).stays) == 1
+    assert (
+        len(build_stays([enc("e1", Activity.SMR, H, at("2025-03-01", "08:00"), at("2025-03-01", "18:00"))]).stays) == 1
+    )
 
 
 def test_an_emergency_passage_is_never_a_stay() -> None:
-    built = build_stays([enc("e1", Activity.URGENCES, P, at("2025-03-01"), at("2025-03-01", "12:00")),
-                         enc("e2", Activity.MCO, P, at("2025-03-01"), at("2025-03-01", "12:00"))])
+    built = build_stays(
+        [
+            enc("e1", Activity.URGENCES, P, at("2025-03-01"), at("2025-03-01", "12:00")),
+            enc("e2", Activity.MCO, P, at("2025-03-01"), at("2025-03-01", "12:00")),
+        ]
+    )
     assert built.stays == () and built.rejected == ()
 
 
 def test_a_venue_without_a_group_and_a_seance_of_another_activity_are_not_stays() -> None:
-    built = build_stays([enc("e1", Activity.PSY, V, at("2025-03-01")),
-                         enc("e2", Activity.MCO, S, at("2025-03-02"), at("2025-03-02", "12:00"))])
+    built = build_stays(
+        [
+            enc("e1", Activity.PSY, V, at("2025-03-01")),
+            enc("e2", Activity.MCO, S, at("2025-03-02"), at("2025-03-02", "12:00")),
+        ]
+    )
     assert built.stays == ()
 
 
 def test_psy_venues_sharing_a_group_are_one_stay_from_first_admission_to_last_discharge() -> None:
-    built = build_stays([
-        enc("v2", Activity.PSY, V, at("2025-03-10"), at("2025-03-10", "17:00"), stay_group_id="g1", unit="UF2"),
-        enc("v1", Activity.PSY, V, at("2025-03-03"), at("2025-03-03", "17:00"), stay_group_id="g1", unit="UF1"),
-    ])
+    built = build_stays(
+        [
+            enc("v2", Activity.PSY, V, at("2025-03-10"), at("2025-03-10", "17:00"), stay_group_id="g1", unit="UF2"),
+            enc("v1", Activity.PSY, V, at("2025-03-03"), at("2025-03-03", "17:00"), stay_group_id="g1", unit="UF1"),
+        ]
+    )
     (stay,) = built.stays
     assert (stay.rule, stay.entry, stay.exit, stay.encounter_ids) == (
-        StayRule.PSY_GROUP, at("2025-03-03"), at("2025-03-10", "17:00"), frozenset({"v1", "v2"}))
+        StayRule.PSY_GROUP,
+        at("2025-03-03"),
+        at("2025-03-10", "17:00"),
+        frozenset({"v1", "v2"}),
+    )
     assert stay.last_unit == "UF2"
 
 
 def test_a_psy_group_with_an_ongoing_venue_is_not_closed() -> None:
-    (stay,) = build_stays([enc("v1", Activity.PSY, V, at("2025-03-03"), at("2025-03-03", "17:00"), stay_group_id="g"),
-                           enc("v2", Activity.PSY, V, at("2025-03-20"), None, stay_group_id="g")]).stays
+    (stay,) = build_stays(
+        [
+            enc("v1", Activity.PSY, V, at("2025-03-03"), at("2025-03-03", "17:00"), stay_group_id="g"),
+            enc("v2", Activity.PSY, V, at("2025-03-20"), None, stay_group_id="g"),
+        ]
+    ).stays
     assert stay.exit is None and not stay.is_closed(at("2025-12-31"))
 
 
@@ -70,16 +105,16 @@ def test_had_stay_of_seven_days_is_not_a_stay() -> None:
 
 
 def test_had_stay_of_eight_days_is_a_stay() -> None:
-    (stay,) = build_stays([enc("h", Activity.HAD, H, at("2025-03-01", "23:00"), at("2025-03-09", "01:00"),
-                               age_at_admission=70)]).stays
+    (stay,) = build_stays(
+        [enc("h", Activity.HAD, H, at("2025-03-01", "23:00"), at("2025-03-09", "01:00"), age_at_admission=70)]
+    ).stays
     assert stay.rule is StayRule.HAD
 
 
 def test_had_length_counts_paris_calendar_days() -> None:
     """Admitted 1 March 10:00, discharged 9 March 00:30 (Paris): 8 calendar days in Paris, a stay;
     in UTC the discharge is still 8 March (7 days) and the stay would wrongly be rejected."""
-    built = build_stays([enc("h", Activity.HAD, H, at("2025-03-01"), at("2025-03-09", "00:30"),
-                             age_at_admission=70)])
+    built = build_stays([enc("h", Activity.HAD, H, at("2025-03-01"), at("2025-03-09", "00:30"), age_at_admission=70)])
     assert [s.rule for s in built.stays] == [StayRule.HAD] and built.rejected == ()
 
 
@@ -89,12 +124,17 @@ def test_had_stay_of_a_minor_is_not_a_stay() -> None:
 
 
 def test_had_patient_of_eighteen_is_an_adult() -> None:
-    assert len(build_stays([enc("h", Activity.HAD, H, at("2025-03-01"), at("2025-03-30"), age_at_admission=18)]).stays) == 1
+    assert (
+        len(build_stays([enc("h", Activity.HAD, H, at("2025-03-01"), at("2025-03-30"), age_at_admission=18)]).stays)
+        == 1
+    )
 
 
 def test_three_chemotherapy_sessions_in_three_months_are_one_stay_closing_at_the_window_end() -> None:
-    sessions = [enc(f"s{i}", Activity.CHIMIOTHERAPIE, S, at(day), at(day, "16:00"))
-                for i, day in enumerate(["2025-01-15", "2025-02-12", "2025-04-14"])]
+    sessions = [
+        enc(f"s{i}", Activity.CHIMIOTHERAPIE, S, at(day), at(day, "16:00"))
+        for i, day in enumerate(["2025-01-15", "2025-02-12", "2025-04-14"])
+    ]
     (stay,) = build_stays(sessions).stays
     assert stay.rule is StayRule.SERIES_WINDOW
     assert stay.exit == datetime(2025, 4, 15, tzinfo=PARIS)  # window 15 Jan – 14 Apr, whole last day
@@ -103,8 +143,10 @@ def test_three_chemotherapy_sessions_in_three_months_are_one_stay_closing_at_the
 
 
 def test_fewer_than_three_sessions_in_a_window_make_no_stay_and_are_consumed() -> None:
-    sessions = [enc(f"s{i}", Activity.RADIOTHERAPIE, S, at(day)) for i, day in
-                enumerate(["2025-01-10", "2025-02-10", "2025-04-10", "2025-04-11", "2025-04-12"])]
+    sessions = [
+        enc(f"s{i}", Activity.RADIOTHERAPIE, S, at(day))
+        for i, day in enumerate(["2025-01-10", "2025-02-10", "2025-04-10", "2025-04-11", "2025-04-12"])
+    ]
     built = build_stays(sessions)
     assert [r.reason for r in built.rejected] == [Rejection.SERIES_FEWER_THAN_3_SESSIONS]
     (stay,) = built.stays  # the window anchored on 10 April holds three sessions
@@ -112,25 +154,30 @@ def test_fewer_than_three_sessions_in_a_window_make_no_stay_and_are_consumed() -
 
 
 def test_dialysis_windows_last_four_months() -> None:
-    sessions = [enc(f"d{i}", Activity.DIALYSE, S, at(day)) for i, day in
-                enumerate(["2025-01-02", "2025-03-01", "2025-05-01"])]
+    sessions = [
+        enc(f"d{i}", Activity.DIALYSE, S, at(day)) for i, day in enumerate(["2025-01-02", "2025-03-01", "2025-05-01"])
+    ]
     (stay,) = build_stays(sessions).stays
     assert stay.exit == datetime(2025, 5, 2, tzinfo=PARIS)
 
 
 def test_a_session_on_the_day_the_window_ends_starts_the_next_window() -> None:
-    sessions = [enc(f"d{i}", Activity.CHIMIOTHERAPIE, S, at(day)) for i, day in
-                enumerate(["2025-01-15", "2025-02-01", "2025-03-01", "2025-04-15"])]
+    sessions = [
+        enc(f"d{i}", Activity.CHIMIOTHERAPIE, S, at(day))
+        for i, day in enumerate(["2025-01-15", "2025-02-01", "2025-03-01", "2025-04-15"])
+    ]
     built = build_stays(sessions)
     assert len(built.stays) == 1 and len(built.stays[0].encounter_ids) == 3
     assert [len(r.encounter_ids) for r in built.rejected] == [1]
 
 
 def test_sessions_of_two_patients_or_two_activities_never_share_a_window() -> None:
-    sessions = [enc("a1", Activity.CHIMIOTHERAPIE, S, at("2025-01-02")),
-                enc("a2", Activity.CHIMIOTHERAPIE, S, at("2025-01-03")),
-                enc("b1", Activity.CHIMIOTHERAPIE, S, at("2025-01-04"), patient="p2"),
-                enc("c1", Activity.RADIOTHERAPIE, S, at("2025-01-05"))]
+    sessions = [
+        enc("a1", Activity.CHIMIOTHERAPIE, S, at("2025-01-02")),
+        enc("a2", Activity.CHIMIOTHERAPIE, S, at("2025-01-03")),
+        enc("b1", Activity.CHIMIOTHERAPIE, S, at("2025-01-04"), patient="p2"),
+        enc("c1", Activity.RADIOTHERAPIE, S, at("2025-01-05")),
+    ]
     assert build_stays(sessions).stays == ()
 
 
@@ -154,7 +201,12 @@ def test_a_stay_discharged_after_the_as_of_instant_is_not_closed() -> None:
 
 
 def test_a_surgical_act_on_any_encounter_makes_the_stay_surgical() -> None:
-    built = build_stays([enc("v1", Activity.PSY, V, at("2025-03-03"), at("2025-03-03", "17:00"), stay_group_id="g"),
-                         enc("v2", Activity.PSY, V, at("2025-03-04"), at("2025-03-04", "17:00"), stay_group_id="g",
-                             surgical_act=True)])
+    built = build_stays(
+        [
+            enc("v1", Activity.PSY, V, at("2025-03-03"), at("2025-03-03", "17:00"), stay_group_id="g"),
+            enc(
+                "v2", Activity.PSY, V, at("2025-03-04"), at("2025-03-04", "17:00"), stay_group_id="g", surgical_act=True
+            ),
+        ]
+    )
     assert built.stays[0].surgical

@@ -22,8 +22,15 @@ from domain.indicators.targets import (
 from domain.referential import INDICATOR_IDS, SUNES_ANALOGUES
 
 DETAILED_SHEETS = {
-    "P1.O1": (80, 80), "P1.O2.LDL": (70, 55), "P1.O2.ODS": (65, 50), "P1.O3": (70, 55), "P1.O4": (50, 50),
-    "P1.O5": (65, 50), "P1.O6": (60, 45), "P1.O7": (60, 45), "P1.O8": (60, 45),
+    "P1.O1": (80, 80),
+    "P1.O2.LDL": (70, 55),
+    "P1.O2.ODS": (65, 50),
+    "P1.O3": (70, 55),
+    "P1.O4": (50, 50),
+    "P1.O5": (65, 50),
+    "P1.O6": (60, 45),
+    "P1.O7": (60, 45),
+    "P1.O8": (60, 45),
 }
 ALL_ANALOGUES = frozenset(SUNES_ANALOGUES)
 
